@@ -1,0 +1,38 @@
+# Two commands a fresh machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run demo test lint bench package screenshots clean
+
+# Re-install only when pyproject.toml changed (stamp files track it).
+$(VENV)/.stamp-base: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	touch $@ $(VENV)/.stamp-base
+
+run: $(VENV)/.stamp-base
+	$(PY) -m kapusta_desktop $(ARGS)
+
+demo: $(VENV)/.stamp-base
+	$(PY) -m kapusta_desktop --demo $(ARGS)
+
+test: $(VENV)/.stamp-dev
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check kapusta_desktop tests bench
+
+bench: $(VENV)/.stamp-dev
+	@for b in bench/*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

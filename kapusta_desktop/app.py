@@ -1,0 +1,58 @@
+"""Composition root: builds every part once, in order, and tears it down in reverse."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from kapusta_desktop import __version__
+from kapusta_desktop.logs import setup_logging, shutdown_logging
+from kapusta_desktop.paths import Profile, resolve_profile
+from kapusta_desktop.store.db import close_db, init_db
+from kapusta_desktop.store.migrations import SchemaTooNewError
+
+log = logging.getLogger(__name__)
+
+
+def open_store(profile: Profile) -> None:
+    target = profile.database_url or profile.db_path
+    init_db(target, backup_dir=profile.backup_dir)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the console; returns the process exit code."""
+    import qasync
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    profile = resolve_profile(args.profile, demo=args.demo).ensure()
+    setup_logging(profile, args.log_level)
+    log.info("KAPUSTA desktop %s starting on profile %s", __version__, profile.root)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("KAPUSTA desktop")
+    app.setOrganizationName("KAPUSTA")
+    app.setApplicationVersion(__version__)
+
+    try:
+        open_store(profile)
+    except SchemaTooNewError as exc:
+        QMessageBox.critical(None, "KAPUSTA desktop", str(exc))
+        return 1
+
+    from kapusta_desktop.ui.main_window import MainWindow
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(profile=profile)
+    window.show()
+    try:
+        with loop:
+            app_close = asyncio.Event()
+            app.aboutToQuit.connect(app_close.set)
+            loop.run_until_complete(app_close.wait())
+    finally:
+        close_db()
+        shutdown_logging()
+    return 0
