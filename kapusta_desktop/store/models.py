@@ -279,6 +279,48 @@ class OutboxEntry(BaseModel):
         indexes = ((("target", "state", "id"), False), (("entity_type", "entity_id"), False))
 
 
+class Notice(BaseModel):
+    """One Telegram notice: an event told to one chat. (event_key, chat_id) is unique: no duplicates.
+
+    state: held (quiet hours), pending, sent, failed, uncertain (a read timeout: may have arrived),
+    stopped (the target refused us: 401/403/chat not found). `possible_duplicate` records that a
+    resend followed an uncertain attempt.
+    """
+
+    event_key = peewee.CharField(max_length=200, index=True)
+    chat_id = peewee.CharField(max_length=64)
+    kind = peewee.CharField(max_length=24)
+    recipient = peewee.CharField(max_length=200, default="")
+    text = peewee.TextField()
+    button_text = peewee.CharField(max_length=64, null=True)
+    button_url = peewee.CharField(max_length=1000, null=True)
+    silent = peewee.BooleanField(default=False)
+    state = peewee.CharField(max_length=12, default="pending", index=True)
+    attempts = peewee.IntegerField(default=0)
+    error = peewee.TextField(null=True)
+    created_at = peewee.DateTimeField(default=_now)
+    hold_until = peewee.DateTimeField(null=True)
+    sent_at = peewee.DateTimeField(null=True)
+    sent_chat_id = peewee.CharField(max_length=64, null=True)  # differs from chat_id after a migration
+    message_id = peewee.BigIntegerField(null=True)
+    possible_duplicate = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("event_key", "chat_id"), True),)
+
+
+class TelegramTarget(BaseModel):
+    """Per-chat sending state: stopped after 401/403 (until the admin resumes it), or migrated."""
+
+    chat_id = peewee.CharField(max_length=64, unique=True)
+    title = peewee.CharField(max_length=255, null=True)
+    stopped = peewee.BooleanField(default=False)
+    stop_reason = peewee.TextField(null=True)
+    stopped_at = peewee.DateTimeField(null=True)
+    migrated_to = peewee.CharField(max_length=64, null=True)
+    updated_at = peewee.DateTimeField(default=_now)
+
+
 class SyncCursor(BaseModel):
     name = peewee.CharField(max_length=64, unique=True)
     value = peewee.TextField(null=True)
@@ -319,4 +361,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     SyncCursor,
     Setting,
     SchemaVersion,
+    Notice,
+    TelegramTarget,
 ]
