@@ -164,9 +164,7 @@ def sum_totals(lines: Iterable[LineTotals]) -> GroupTotals:
         vat += t.vat
         gross += t.gross
         count += 1
-    return GroupTotals(
-        hours=hours, cost=money(cost), net=money(net), vat=money(vat), gross=money(gross), lines=count
-    )
+    return GroupTotals(hours=hours, cost=money(cost), net=money(net), vat=money(vat), gross=money(gross), lines=count)
 
 
 def group_totals(lines: Iterable[GuardLineInput], vat_rate: Decimal = DEFAULT_VAT_RATE) -> GroupTotals:

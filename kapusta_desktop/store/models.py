@@ -199,6 +199,8 @@ class Tender(BaseModel):
     responsible = peewee.ForeignKeyField(UserManager, null=True, on_delete="SET NULL")
     created = peewee.DateTimeField(default=_now)
     modified = peewee.DateTimeField(default=_now)
+    # The deadline a "deadline near" notice was last raised for: one notice per deadline.
+    deadline_notice_for = peewee.DateTimeField(null=True)
 
 
 class CalculationGroup(BaseModel):

@@ -22,8 +22,15 @@ D = Decimal
 
 def line(**kw: object) -> GuardLineInput:
     base: dict[str, object] = dict(
-        posts=1, guards_per_post=1, hours_per_day=D("24"), days_per_month=D("30"), months=1,
-        hourly_rate=D("0"), extra_costs=D("0"), margin_pct=D("0"), vat=True,
+        posts=1,
+        guards_per_post=1,
+        hours_per_day=D("24"),
+        days_per_month=D("30"),
+        months=1,
+        hourly_rate=D("0"),
+        extra_costs=D("0"),
+        margin_pct=D("0"),
+        vat=True,
     )
     base.update(kw)
     return GuardLineInput(**base)  # type: ignore[arg-type]
