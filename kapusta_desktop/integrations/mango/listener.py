@@ -1,0 +1,166 @@
+"""The one way Mango events come in: an aiohttp.web listener on loopback by default.
+
+Every request is checked before anything else happens: `vpbx_api_key` must be
+ours and `sign` is recomputed over the raw `json` form field and compared in
+constant time. Forged or unsigned: 403, and the callback never runs.
+Malformed JSON: 400. Too big: 413. The PBX's connection check (no `json`
+field): 200. Verified events go to `on_event` as typed dataclasses.
+"""
+
+from __future__ import annotations
+
+import hmac
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from kapusta_desktop.integrations.mango.events import EventFormatError, MangoEvent, parse_event
+from kapusta_desktop.integrations.mango.signing import verify
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEFAULT_BASE_PATH = "/mango"
+MAX_BODY_BYTES = 64 * 1024  # real events are well under 2 KiB
+
+# Routes we verify and read; dtmf and sms are verified and acknowledged, nothing more.
+EVENT_ROUTES = ("events/call", "events/summary", "events/record/added", "events/recording")
+IGNORED_ROUTES = ("events/dtmf", "events/sms")
+
+EventCallback = Callable[[MangoEvent], Awaitable[None] | None]
+
+
+@dataclass
+class ListenerStats:
+    accepted: int = 0
+    forged: int = 0
+    malformed: int = 0
+    checks: int = 0
+    by_route: dict[str, int] = field(default_factory=dict)
+
+
+def normalise_base_path(base_path: str) -> str:
+    path = "/" + base_path.strip().strip("/")
+    return "" if path == "/" else path
+
+
+class MangoListener:
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        api_salt: str | None,
+        on_event: EventCallback,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        base_path: str = DEFAULT_BASE_PATH,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self._api_key = api_key or ""
+        self._api_salt = api_salt or ""
+        self._on_event = on_event
+        self.host = host
+        self.port = port
+        self.base_path = normalise_base_path(base_path)
+        self._max_body = max_body_bytes
+        self._runner: web.AppRunner | None = None
+        self.stats = ListenerStats()
+
+    def build_app(self) -> web.Application:
+        app = web.Application(client_max_size=self._max_body)
+        app.router.add_post(self.base_path + "/{route:.+}", self._handle)
+        return app
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            return
+        runner = web.AppRunner(self.build_app(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        # With port 0 the OS picked one: report the real address.
+        for addr in runner.addresses:
+            if isinstance(addr, tuple) and len(addr) >= 2:
+                self.port = int(addr[1])
+                break
+        log.info("Mango listener on %s", self.url)
+
+    async def stop(self) -> None:
+        """Stop accepting events; safe to call twice."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    @property
+    def url(self) -> str:
+        """The base URL to register in the PBX (events go to <url>/events/call, ...)."""
+        return f"http://{self.host}:{self.port}{self.base_path}"
+
+    def _key_ok(self, given: str | None) -> bool:
+        if not self._api_key or not self._api_salt or not given:
+            return False
+        return hmac.compare_digest(self._api_key.encode("utf-8"), given.encode("utf-8"))
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        route = request.match_info["route"].strip("/")
+        known = route in EVENT_ROUTES or route in IGNORED_ROUTES or route.startswith("result/")
+        if not known:
+            raise web.HTTPNotFound(text="unknown Mango route")
+        try:
+            form = await request.post()
+        except web.HTTPRequestEntityTooLarge:
+            log.warning("Mango listener: oversized request to %s refused", route)
+            raise
+        json_text = form.get("json")
+        if json_text is None:
+            # The PBX settings page's connection check carries no event.
+            self.stats.checks += 1
+            return web.Response(text="ok")
+        if not isinstance(json_text, str):
+            self.stats.malformed += 1
+            raise web.HTTPBadRequest(text="json must be a form field")
+        key = form.get("vpbx_api_key")
+        given_sign = form.get("sign")
+        if (
+            not isinstance(key, str)
+            or not isinstance(given_sign, str)
+            or not self._key_ok(key)
+            or not verify(self._api_key, json_text, self._api_salt, given_sign)
+        ):
+            self.stats.forged += 1
+            log.warning("Mango listener: forged or unsigned request to %s from %s refused", route, request.remote)
+            raise web.HTTPForbidden(text="bad key or sign")
+        try:
+            payload = json.loads(json_text)
+            if route in IGNORED_ROUTES:
+                self.stats.accepted += 1
+                return web.Response(text="ok")
+            event = parse_event(route, payload)
+        except (ValueError, EventFormatError) as exc:
+            self.stats.malformed += 1
+            log.warning("Mango listener: malformed event on %s: %s", route, exc)
+            raise web.HTTPBadRequest(text="malformed event") from None
+        self.stats.accepted += 1
+        self.stats.by_route[route] = self.stats.by_route.get(route, 0) + 1
+        try:
+            outcome = self._on_event(event)
+            if inspect.isawaitable(outcome):
+                await outcome
+        except Exception:
+            log.exception("Mango listener: handling %s failed", route)
+            raise web.HTTPInternalServerError(text="event handling failed") from None
+        return web.Response(text="ok")
