@@ -34,5 +34,14 @@ lint: $(VENV)/.stamp-dev
 bench: $(VENV)/.stamp-dev
 	@for b in bench/*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
+$(VENV)/.stamp-package: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[package]'
+	touch $@
+
+# One-folder bundle in dist/kapusta-desktop/ (see build.spec).
+package: $(VENV)/.stamp-package
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
