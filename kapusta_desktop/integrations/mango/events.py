@@ -8,10 +8,31 @@ identifies it (`entry_id`, a known call state, ...) raises `EventFormatError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-CALL_STATES = ("Appeared", "Connected", "OnHold", "Disconnected")
+from kapusta_desktop.domain.pbx_events import (
+    CALL_STATES,
+    CallEvent,
+    CommandResult,
+    MangoEvent,
+    Party,
+    RecordAddedEvent,
+    RecordingEvent,
+    SummaryEvent,
+)
+
+__all__ = [
+    "CALL_STATES",
+    "CallEvent",
+    "CommandResult",
+    "EventFormatError",
+    "MangoEvent",
+    "Party",
+    "RecordAddedEvent",
+    "RecordingEvent",
+    "SummaryEvent",
+    "parse_event",
+]
 
 
 class EventFormatError(ValueError):
@@ -48,117 +69,24 @@ def _d(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True)
-class Party:
-    number: str | None = None
-    extension: str | None = None
-    line_number: str | None = None
-    acd_group: str | None = None
-    taken_from_call_id: str | None = None
-    was_transferred: bool = False
-    hold_initiator: bool = False
-
-    @classmethod
-    def parse(cls, raw: Any) -> Party:
-        d = _d(raw)
-        return cls(
-            number=_s(d.get("number")),
-            extension=_s(d.get("extension")),
-            line_number=_s(d.get("line_number")),
-            acd_group=_s(d.get("acd_group")),
-            taken_from_call_id=_s(d.get("taken_from_call_id")),
-            was_transferred=_b(d.get("was_transferred")),
-            hold_initiator=_b(d.get("hold_initiator")),
-        )
-
-
-@dataclass(frozen=True)
-class CallEvent:
-    """events/call: one state change of one leg (`call_id`) of a call (`entry_id`)."""
-
-    entry_id: str
-    call_id: str
-    seq: int
-    call_state: str
-    timestamp: int = 0
-    location: str | None = None
-    from_: Party = field(default_factory=Party)
-    to: Party = field(default_factory=Party)
-    disconnect_reason: int | None = None
-    transfer: str | None = None
-    sip_call_id: str | None = None
-    command_id: str | None = None
-    callback_initiator: str | None = None
-    dct_number: str | None = None
-    dct_type: int | None = None
-
-
-@dataclass(frozen=True)
-class SummaryEvent:
-    """events/summary: the final word on a whole call."""
-
-    entry_id: str
-    call_direction: int  # 0 internal, 1 incoming, 2 outgoing
-    from_: Party
-    to: Party
-    line_number: str | None
-    create_time: int
-    forward_time: int
-    talk_time: int
-    end_time: int
-    entry_result: int  # 1 talked, 0 missed
-    disconnect_reason: int | None
-
-    @property
-    def answered(self) -> bool:
-        return self.entry_result == 1
-
-    @property
-    def talk_seconds(self) -> int:
-        if not self.talk_time or not self.end_time:
-            return 0
-        return max(0, self.end_time - self.talk_time)
-
-
-@dataclass(frozen=True)
-class RecordAddedEvent:
-    """events/record/added: a recording of a call was saved."""
-
-    entry_id: str
-    recording_id: str
-    product_id: str | None = None
-    user_id: str | None = None
-    timestamp: int = 0
-
-
-@dataclass(frozen=True)
-class RecordingEvent:
-    """events/recording: recording state of a leg (started / completed)."""
-
-    entry_id: str | None
-    call_id: str | None
-    recording_id: str | None
-    recording_state: str | None
-    timestamp: int = 0
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    """result/<command>: the outcome of a command we sent (callback, hangup, ...)."""
-
-    command: str  # "callback", "call/hangup", ...
-    command_id: str
-    result: int
-
-
-MangoEvent = CallEvent | SummaryEvent | RecordAddedEvent | RecordingEvent | CommandResult
-
-
 def _require(d: dict[str, Any], name: str) -> str:
     value = _s(d.get(name))
     if value is None:
         raise EventFormatError(f"event has no {name}")
     return value
+
+
+def parse_party(raw: Any) -> Party:
+    d = _d(raw)
+    return Party(
+        number=_s(d.get("number")),
+        extension=_s(d.get("extension")),
+        line_number=_s(d.get("line_number")),
+        acd_group=_s(d.get("acd_group")),
+        taken_from_call_id=_s(d.get("taken_from_call_id")),
+        was_transferred=_b(d.get("was_transferred")),
+        hold_initiator=_b(d.get("hold_initiator")),
+    )
 
 
 def parse_call(d: dict[str, Any]) -> CallEvent:
@@ -173,8 +101,8 @@ def parse_call(d: dict[str, Any]) -> CallEvent:
         call_state=state,
         timestamp=_i(d.get("timestamp"), 0) or 0,
         location=_s(d.get("location")),
-        from_=Party.parse(d.get("from")),
-        to=Party.parse(d.get("to")),
+        from_=parse_party(d.get("from")),
+        to=parse_party(d.get("to")),
         disconnect_reason=_i(d.get("disconnect_reason")),
         transfer=_s(d.get("transfer")),
         sip_call_id=_s(d.get("sip_call_id")),
@@ -189,8 +117,8 @@ def parse_summary(d: dict[str, Any]) -> SummaryEvent:
     return SummaryEvent(
         entry_id=_require(d, "entry_id"),
         call_direction=_i(d.get("call_direction"), 1) or 0,
-        from_=Party.parse(d.get("from")),
-        to=Party.parse(d.get("to")),
+        from_=parse_party(d.get("from")),
+        to=parse_party(d.get("to")),
         line_number=_s(d.get("line_number")),
         create_time=_i(d.get("create_time"), 0) or 0,
         forward_time=_i(d.get("forward_time"), 0) or 0,
