@@ -199,7 +199,8 @@ class SecretStore:
         candidate = self._pinned if self._pinned is not None else keyring.get_keyring()
         chosen = _secure_member(candidate)
         if chosen is None:
-            return BackendStatus(BackendKind.NONE, describe_backend(candidate)[1], False, False, False, NO_KEYRING_MESSAGE)
+            name = describe_backend(candidate)[1]
+            return BackendStatus(BackendKind.NONE, name, False, False, False, NO_KEYRING_MESSAGE)
         kind, name = describe_backend(chosen)
         if kind is BackendKind.MEMORY:
             msg = "Secrets are kept in memory for this session only (demo or test)."

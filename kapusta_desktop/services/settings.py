@@ -1,0 +1,200 @@
+"""Typed settings with one validation and one admin rule for the dialog and the CLI.
+
+Non-secret values go to the Setting table, secrets only to the SecretStore.
+Reading is open to everyone (secrets masked); every change, switching an
+integration on or off and forgetting secrets need an unlocked admin session.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kapusta_desktop import secret_store as ss
+from kapusta_desktop.secret_store import SecretStore
+from kapusta_desktop.services.admin import AdminAccess
+from kapusta_desktop.services.settings_fields import FIELDS, FIELDS_BY_KEY, INTEGRATIONS, FieldError, FieldSpec
+from kapusta_desktop.store.setting_values import get_value, set_value
+
+log = logging.getLogger(__name__)
+
+STAGE_PREFIX = "stage."
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the listener could not bind (host, port) now, or None when it could."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        infos = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)
+    except OSError:
+        return f"the address {host} is not known on this computer"
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # The listener (aiohttp) sets SO_REUSEADDR on POSIX; probe the same way so TIME_WAIT is no obstacle.
+        if hasattr(socket, "SO_REUSEADDR") and not hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(infos[0][4])
+    except PermissionError:
+        return f"port {port} needs administrator rights on this computer; pick one above 1023"
+    except OSError:
+        return f"port {port} is in use on {host}"
+    finally:
+        sock.close()
+    return None
+
+
+@dataclass(frozen=True)
+class ShownSetting:
+    spec: FieldSpec
+    text: str  # what `config show` and the dialog display; secrets masked
+
+
+class SettingsService:
+    def __init__(
+        self,
+        secrets: SecretStore,
+        admin: AdminAccess,
+        *,
+        port_check: Callable[[str, int], str | None] = port_problem,
+    ) -> None:
+        self.secrets = secrets
+        self.admin = admin
+        self._port_check = port_check
+
+    # -- reading (open to everyone) -----------------------------------------
+
+    @staticmethod
+    def spec(key: str) -> FieldSpec:
+        try:
+            return FIELDS_BY_KEY[key]
+        except KeyError:
+            raise FieldError(key, "unknown setting; `kapusta-desktop config show` lists them") from None
+
+    def get(self, key: str) -> Any:
+        spec = self.spec(key)
+        if spec.secret:
+            return self.secrets.get(key)
+        return get_value(key, spec.default)
+
+    def shown(self, key: str) -> ShownSetting:
+        spec = self.spec(key)
+        if spec.secret:
+            try:
+                text = self.secrets.masked(key)
+            except ss.SecretStoreError as exc:
+                text = f"unavailable ({exc.__class__.__name__})"
+            return ShownSetting(spec, text)
+        return ShownSetting(spec, spec.format(self.get(key)))
+
+    def show_all(self) -> list[ShownSetting]:
+        return [self.shown(f.key) for f in FIELDS]
+
+    # -- validation (open to everyone: the dialog checks while you type) ------
+
+    def validate(self, key: str, text: str) -> Any:
+        spec = self.spec(key)
+        if not text.strip():
+            if spec.secret:
+                raise FieldError(key, "empty: type the value, or use “Forget all secrets” to remove secrets")
+            if spec.default is None or isinstance(spec.default, list):
+                return [] if isinstance(spec.default, list) else None
+            raise FieldError(key, "must not be empty")
+        return spec.parse(key, text)
+
+    def validate_many(self, texts: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Parse every field; returns (values, messages by key). Checks that span fields run here."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for key, text in texts.items():
+            try:
+                values[key] = self.validate(key, text)
+            except FieldError as exc:
+                errors[exc.key] = exc.message
+        self._check_listener(values, errors)
+        return values, errors
+
+    def _check_listener(self, values: dict[str, Any], errors: dict[str, str]) -> None:
+        """A new listener address must be free; the one the listener already holds is fine."""
+        if "mango.listener_port" in errors or "mango.listener_host" in errors:
+            return
+        if "mango.listener_port" not in values and "mango.listener_host" not in values:
+            return
+        host = values.get("mango.listener_host", self.get("mango.listener_host"))
+        port = values.get("mango.listener_port", self.get("mango.listener_port"))
+        if host == self.get("mango.listener_host") and port == self.get("mango.listener_port"):
+            return
+        problem = self._port_check(str(host), int(port))
+        if problem:
+            errors["mango.listener_port"] = problem
+
+    # -- changing (admin only) --------------------------------------------------
+
+    def set_text(self, key: str, text: str) -> None:
+        self.apply({key: text})
+
+    def apply(self, texts: Mapping[str, str]) -> dict[str, str]:
+        """Validate everything, then save all or nothing. Raises when locked; returns per-field messages."""
+        self.admin.require("change integration settings")
+        values, errors = self.validate_many(texts)
+        if errors:
+            return errors
+        for key, value in values.items():
+            spec = FIELDS_BY_KEY[key]
+            if spec.secret:
+                self.secrets.set(key, value)
+            else:
+                set_value(key, value)
+        if values:
+            log.info("settings changed: %s", ", ".join(sorted(values)))
+        return {}
+
+    def set_enabled(self, integration: str, enabled: bool) -> None:
+        if integration not in INTEGRATIONS:
+            raise FieldError(f"{integration}.enabled", f"unknown integration; known: {', '.join(INTEGRATIONS)}")
+        self.admin.require(f"switch {integration} on or off")
+        set_value(f"{integration}.enabled", bool(enabled))
+        log.info("%s switched %s", integration, "on" if enabled else "off")
+
+    def forget_secrets(self) -> None:
+        self.admin.require("forget the saved secrets")
+        self.secrets.forget_all()
+        log.info("all saved secrets forgotten")
+
+    # -- stage mapping (Stage table) ----------------------------------------
+
+    def stage_mapping(self) -> list[tuple[str, str, str, str]]:
+        """(pipeline name, STATUS_ID, stage name, KAPUSTA stage) for every known stage."""
+        from kapusta_desktop.store.models import Pipeline, Stage
+
+        rows = (
+            Stage.select(Stage, Pipeline)
+            .join(Pipeline)
+            .order_by(Pipeline.sort, Pipeline.b24_id, Stage.sort, Stage.status_id)
+        )
+        return [(s.pipeline.name, s.status_id, s.name, s.kapusta_stage) for s in rows]
+
+    def set_stage(self, status_id: str, kapusta_stage: str) -> None:
+        from kapusta_desktop.domain.stages import KAPUSTA_STAGES
+        from kapusta_desktop.store.models import Stage
+
+        key = STAGE_PREFIX + status_id
+        self.admin.require("change the stage mapping")
+        value = kapusta_stage.strip().lower()
+        if value not in KAPUSTA_STAGES:
+            raise FieldError(key, f"expected one of: {', '.join(KAPUSTA_STAGES)}")
+        updated = (
+            Stage.update(kapusta_stage=value, mapping_edited=True).where(Stage.status_id == status_id).execute()
+        )
+        if not updated:
+            raise FieldError(key, "no such stage in the local cache (run a sync first)")
+
+    # -- typed views for the rest of the program ----------------------------
+
+    def sync_interval(self) -> int:
+        return int(self.get("sync.interval_seconds"))
+
+    def enabled(self, integration: str) -> bool:
+        return bool(self.get(f"{integration}.enabled"))
