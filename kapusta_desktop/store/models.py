@@ -254,6 +254,9 @@ class CallRecord(SyncedModel):
     recording_url = peewee.CharField(max_length=1000, null=True)
     callback_task = peewee.ForeignKeyField(Task, null=True, on_delete="SET NULL")
     callback_closed_at = peewee.DateTimeField(null=True)
+    # Bitrix24 telephony CALL_ID from externalcall.register (OAuth logging); b24_id keeps the activity id.
+    b24_call_id = peewee.CharField(max_length=128, null=True)
+    command_id = peewee.CharField(max_length=128, null=True)  # set for a click-to-call (commands/callback)
 
 
 class OutboxEntry(BaseModel):
