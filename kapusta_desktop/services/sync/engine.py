@@ -1,0 +1,187 @@
+"""The sync engine: pull + push on a schedule, status for the UI, offline as a normal state.
+
+No Qt: it publishes `SyncStatus`, `SyncProgress`, `RecordsChanged` and the
+domain events a pull learns (DealStageChanged, WebRequest, VipLead) on the
+event bus; `ui/sync_adapter.py` turns them into signals.
+
+A cycle pushes first (the operator's edits go out as soon as possible), then
+pulls, then pushes again (merges may queue re-applied values). Every
+`reconcile_every` cycles it also looks for records deleted in Bitrix24.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kapusta_desktop.domain.sync_state import SyncState
+from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error
+from kapusta_desktop.services.bus import EventBus
+from kapusta_desktop.services.sync.cache import MODELS, EventRules, now_utc
+from kapusta_desktop.services.sync.pull import Puller, PullReport
+from kapusta_desktop.services.sync.push import Pusher, PushReport
+from kapusta_desktop.services.sync.status import RecordsChanged, SyncProgress, SyncStatus
+from kapusta_desktop.store.outbox import pending_count
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = 30.0
+
+
+@dataclass
+class SyncReport:
+    pull: PullReport | None = None
+    push: PushReport = field(default_factory=PushReport)
+    reconciled: int = 0
+    error: str | None = None  # the cycle stopped on this (Bitrix24 unreachable, refused auth, ...)
+    requests: int = 0  # HTTP requests this cycle sent
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.push.permanent == 0 and (self.pull is None or self.pull.bad_rows == 0)
+
+
+def count_states() -> tuple[int, int]:
+    errors = conflicts = 0
+    for model in MODELS.values():
+        errors += model.select().where(model.sync_state == SyncState.ERROR.value).count()
+        conflicts += model.select().where(model.sync_state == SyncState.CONFLICT.value).count()
+    return errors, conflicts
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        client: Bitrix24Client,
+        bus: EventBus,
+        *,
+        interval: float = DEFAULT_INTERVAL,
+        reconcile_every: int = 120,  # cycles: an hour at the default interval
+        rules: EventRules | None = None,
+        overlap: dt.timedelta = dt.timedelta(minutes=2),
+        worker_id: str = "desk",
+        call_logger: Callable[..., object] | None = None,
+        connection_kind: str = "webhook",
+        on_progress: Callable[[str, int, int | None], None] | None = None,
+    ) -> None:
+        if interval <= 0:
+            raise ValueError("the sync interval must be positive")
+        self.client = client
+        self.bus = bus
+        self.interval = interval
+        self.reconcile_every = max(1, reconcile_every)
+        self._extra_progress = on_progress
+        self.puller = Puller(client, overlap=overlap, rules=rules, on_progress=self._progress)
+        self.pusher = Pusher(client, worker_id=worker_id, call_logger=call_logger, connection_kind=connection_kind)
+        self.online: bool | None = None
+        self.running = False
+        self.last_sync: dt.datetime | None = None
+        self.last_error: str | None = None
+        self._cycles = 0
+        self._lock = asyncio.Lock()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    # ------------------------------------------------------------------ status
+
+    def status(self) -> SyncStatus:
+        errors, conflicts = count_states()
+        return SyncStatus(online=self.online, running=self.running, pending=pending_count("bitrix24"),
+                          errors=errors, conflicts=conflicts, last_sync=self.last_sync, last_error=self.last_error)
+
+    def publish_status(self) -> None:
+        self.bus.publish(self.status())
+
+    def _progress(self, kind: str, done: int, total: int | None) -> None:
+        self.bus.publish(SyncProgress(kind, done, total))
+        if self._extra_progress:
+            self._extra_progress(kind, done, total)
+
+    # ------------------------------------------------------------------ one cycle
+
+    async def sync_now(self, *, full: bool = False, reconcile: bool = False) -> SyncReport:
+        """One cycle; concurrent callers wait for the running one and then run theirs."""
+        async with self._lock:
+            self.running = True
+            self.publish_status()
+            report = SyncReport()
+            before = self.client.stats.requests
+            try:
+                report.push.add(await self.pusher.push_all())
+                if report.push.offline:
+                    raise _Offline(report.push.last_error or "Bitrix24 did not answer")
+                report.pull = await (self.puller.full() if full else self.puller.incremental())
+                self._cycles += 1
+                if reconcile or full or self._cycles % self.reconcile_every == 0:
+                    report.reconciled = await self.puller.reconcile()
+                    await self.puller.pull_users()
+                    await self.puller.pull_stages()
+                report.push.add(await self.pusher.push_all())
+                if report.push.offline:
+                    raise _Offline(report.push.last_error or "Bitrix24 did not answer")
+                self.online = True
+                self.last_sync = now_utc()
+                self.last_error = report.push.last_error if report.push.permanent else None
+            except _Offline as exc:
+                self._went_offline(report, str(exc))
+            except Bitrix24Error as exc:
+                self._went_offline(report, str(exc))
+            finally:
+                self.running = False
+                report.requests = self.client.stats.requests - before
+            if report.pull is not None:
+                for event in report.pull.events:
+                    self.bus.publish(event)
+            self.bus.publish(RecordsChanged(frozenset(MODELS)))
+            self.publish_status()
+            return report
+
+    def _went_offline(self, report: SyncReport, reason: str) -> None:
+        # Offline is normal: edits stay in the outbox and go out when Bitrix24 answers again.
+        self.online = False
+        self.last_error = reason
+        report.error = reason
+        log.info("sync: Bitrix24 unavailable: %s", reason)
+
+    # ------------------------------------------------------------------ schedule
+
+    def start(self) -> None:
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.get_running_loop().create_task(self._run(), name="sync-engine")
+
+    def request_sync(self) -> None:
+        """Run a cycle now instead of waiting for the timer (the toolbar's Sync now)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        task, self._loop_task = self._loop_task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sync_now()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug must not kill the schedule; it is logged and shown
+                log.exception("sync cycle failed")
+                self.last_error = f"sync failed: {type(exc).__name__}"
+                self.publish_status()
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+            except TimeoutError:
+                pass
+
+
+class _Offline(Exception):
+    pass

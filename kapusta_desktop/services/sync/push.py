@@ -1,0 +1,571 @@
+"""Pushing the outbox to Bitrix24.
+
+One round: claim the due `bitrix24` entries in id order, group them per
+record (a record's entries coalesce into ONE command: create + updates = a
+create of the current row, updates = one update of the union of fields, a
+delete wins), pack up to 50 commands per `batch`, and settle each record by
+its own answer:
+
+- success: `b24_id`, `synced` (unless newer edits wait), merge bases of the
+  pushed fields cleared, entries done;
+- transient failure: entries back off (`next_attempt_at`), the row stays pending;
+- permanent failure: entries and row `error` with the reason; other records go on.
+
+Claims raise `attempts` and are committed BEFORE the request goes out, so
+after a crash a create with `attempts > 0` is first looked up by ORIGIN_ID
+(with ORIGINATOR_ID "kapusta"): if Bitrix24 has it, it is not created again.
+Tasks have no ORIGIN_ID in Bitrix24, so a task create lost mid-flight may be
+repeated (documented limitation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import peewee
+
+from kapusta_desktop.domain.sync_state import SyncState
+from kapusta_desktop.integrations.bitrix24 import mapping as m
+from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error, NotFound
+from kapusta_desktop.services.sync.cache import MODELS, canonical_row, learn_item_ids, now_utc
+from kapusta_desktop.store.models import (
+    Company,
+    Contact,
+    Deal,
+    DealContact,
+    Email,
+    OutboxEntry,
+    Phone,
+    SyncedModel,
+    UserManager,
+)
+
+log = logging.getLogger(__name__)
+
+TARGET = "bitrix24"
+MAX_COMMANDS = 50
+CRM_KINDS = ("deal", "contact", "company")
+
+
+class Deferred(Exception):
+    """The record refers to one Bitrix24 does not have yet; it goes in a later round."""
+
+
+@dataclass
+class PushReport:
+    records: int = 0  # records settled successfully
+    entries: int = 0  # outbox entries done
+    transient: int = 0  # records put back for a retry
+    permanent: int = 0  # records marked error
+    requests: int = 0  # batch requests sent
+    offline: bool = False  # a whole request failed after the client's retries
+    last_error: str | None = None
+
+    def add(self, other: PushReport) -> None:
+        for name in ("records", "entries", "transient", "permanent", "requests"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.offline = self.offline or other.offline
+        self.last_error = other.last_error or self.last_error
+
+
+@dataclass
+class Job:
+    """One record's coalesced entries and the command they became."""
+
+    entity_type: str
+    entity_id: int
+    entries: list[OutboxEntry]
+    row: SyncedModel | None = None
+    op: str = "update"  # create, update, delete, noop
+    fields: dict[str, Any] = field(default_factory=dict)  # Bitrix24 fields sent
+    pushed: dict[str, Any] = field(default_factory=dict)  # local field -> canonical value pushed
+    multi: bool = False  # phones/e-mails sent: read item ids back
+    lookup: bool = False  # a create that may already exist (answer lost)
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity_type[:2]}{self.entity_id}"
+
+
+def _retry_delay(attempts: int, base: float, ceiling: float) -> dt.timedelta:
+    return dt.timedelta(seconds=min(ceiling, base * (2 ** max(0, attempts - 1))))
+
+
+class Pusher:
+    def __init__(
+        self,
+        client: Bitrix24Client,
+        *,
+        worker_id: str = "desk",
+        backoff_base: float = 2.0,
+        backoff_max: float = 300.0,
+        max_records_per_round: int = 500,
+        clock: Callable[[], dt.datetime] = now_utc,
+        call_logger: Callable[..., Any] | None = None,
+        connection_kind: str = "webhook",
+    ) -> None:
+        self.client = client
+        self.worker_id = worker_id
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_records = max_records_per_round
+        self.clock = clock
+        self.call_logger = call_logger
+        self.connection_kind = connection_kind
+
+    # ------------------------------------------------------------------ rounds
+
+    async def push_all(self) -> PushReport:
+        """Rounds until nothing is due, Bitrix24 is unreachable, or a round makes no progress."""
+        total = PushReport()
+        while True:
+            report = await self.push_round()
+            total.add(report)
+            if report.offline or (report.records == 0 and report.entries == 0 and report.permanent == 0):
+                return total
+
+    async def push_round(self) -> PushReport:
+        report = PushReport()
+        jobs = self._claim()
+        if not jobs:
+            return report
+        calls = [j for j in jobs if j.entity_type == "call"]
+        crm = [j for j in jobs if j.entity_type != "call"]
+        if calls:
+            await self._push_calls(calls, report)
+        ready: list[Job] = []
+        for job in crm:
+            try:
+                self._plan(job)
+            except Deferred as exc:
+                self._release(job, str(exc))
+                continue
+            except (m.MappingError, ValueError) as exc:
+                self._fail(job, f"cannot be sent: {exc}", report)
+                continue
+            if job.op == "noop":
+                self._settle_noop(job, report)
+            else:
+                ready.append(job)
+        lookups = [j for j in ready if j.lookup]
+        if lookups and not await self._lookup_origins(lookups, report):
+            return report
+        for start in range(0, len(ready), MAX_COMMANDS // 2):
+            if not await self._send(ready[start:start + MAX_COMMANDS // 2], report):
+                break
+        return report
+
+    # ------------------------------------------------------------------ claiming
+
+    def _claim(self) -> list[Job]:
+        now = self.clock()
+        db = OutboxEntry._meta.database
+        with db.atomic():
+            due = (OutboxEntry.select()
+                   .where((OutboxEntry.target == TARGET) & (OutboxEntry.state == "pending"))
+                   .order_by(OutboxEntry.id))
+            groups: dict[tuple[str, int], list[OutboxEntry]] = {}
+            waiting: set[tuple[str, int]] = set()
+            for entry in due:
+                k = (entry.entity_type, entry.entity_id)
+                if k in waiting:
+                    continue
+                if entry.next_attempt_at is not None and entry.next_attempt_at > now:
+                    waiting.add(k)  # the record's earliest entry backs off: so do its later ones
+                    groups.pop(k, None)
+                    continue
+                if k not in groups and len(groups) >= self.max_records:
+                    continue
+                groups.setdefault(k, []).append(entry)
+            if not groups:
+                return []
+            # A fresh edit of a record whose earlier change was refused retries that change too.
+            ids = [e.id for es in groups.values() for e in es]
+            for entry in (OutboxEntry.select().where((OutboxEntry.target == TARGET) & (OutboxEntry.state == "error"))
+                          .order_by(OutboxEntry.id)):
+                k = (entry.entity_type, entry.entity_id)
+                if k in groups:
+                    groups[k].insert(0, entry)
+                    ids.append(entry.id)
+            OutboxEntry.update(attempts=OutboxEntry.attempts + 1, claimed_by=self.worker_id, state="pending").where(
+                OutboxEntry.id.in_(ids)).execute()
+        jobs = []
+        for (etype, eid), entries in groups.items():
+            entries.sort(key=lambda e: e.id)
+            jobs.append(Job(etype, eid, entries))
+        return jobs
+
+    def _release(self, job: Job, reason: str) -> None:
+        """Put a deferred record back without counting the attempt."""
+        OutboxEntry.update(attempts=OutboxEntry.attempts - 1, claimed_by=None).where(
+            OutboxEntry.id.in_([e.id for e in job.entries])).execute()
+        log.debug("%s %s deferred: %s", job.entity_type, job.entity_id, reason)
+
+    # ------------------------------------------------------------------ planning
+
+    def _plan(self, job: Job) -> None:
+        model = MODELS.get(job.entity_type)
+        if model is None:
+            raise ValueError(f"unknown entity type {job.entity_type!r}")
+        row = model.get_or_none(model.id == job.entity_id)
+        job.row = row
+        ops = [e.op for e in job.entries]
+        if row is None:
+            job.op = "noop"  # the row is gone from the cache; nothing left to say
+            return
+        if "delete" in ops:
+            job.op = "delete" if row.b24_id else "noop"
+            return
+        spec = m.SPECS[job.entity_type]
+        if row.b24_id is None:
+            job.op = "create"
+            names = [f.local for f in spec.fields if f.writable]
+            names += list(spec.multi) + (["contacts"] if job.entity_type == "deal" else [])
+            # A create that went out before (this worker died, or the answer was lost) may exist already.
+            job.lookup = spec.has_origin and any(e.attempts > 0 for e in job.entries if e.op == "create")
+        else:
+            job.op = "update"
+            names = []
+            for e in job.entries:
+                for name in (e.payload or {}).get("fields", []):
+                    if name not in names:
+                        names.append(_field_name(name))
+            names = [n for n in names if n not in (row.conflicts or {})]  # a clash waits for the operator
+        job.fields, job.pushed, job.multi = self._build_fields(spec, row, names, job.entries, create=job.op == "create")
+        if job.op == "update" and not job.fields:
+            job.op = "noop"
+
+    def _build_fields(self, spec: m.EntitySpec, row: SyncedModel, names: list[str], entries: list[OutboxEntry],
+                      *, create: bool) -> tuple[dict[str, Any], dict[str, Any], bool]:
+        values: dict[str, Any] = {}
+        for name in names:
+            f = spec.field(name)
+            if f is None or not f.writable or name not in row._meta.fields:
+                continue
+            raw = _row_value(row, name)
+            value = _remote_ref(f.kind, raw) if f.kind in m.REF_KINDS else raw
+            if f.kind == m.REF_USER and raw is not None and value is None:
+                continue  # a manager Bitrix24 does not know: leave the portal's value alone
+            values[name] = value
+        pushed = canonical_row(spec, row, values)
+        kw: dict[str, Any] = {}
+        multi = False
+        deleted_phones = [i for e in entries for i in (e.payload or {}).get("deleted_phone_items", [])]
+        deleted_emails = [i for e in entries for i in (e.payload or {}).get("deleted_email_items", [])]
+        if "phones" in names and "phones" in spec.multi:
+            kw["phones"] = _multi_items(Phone, spec.entity_type, row.id, "raw")
+            kw["deleted_phone_items"] = deleted_phones
+            multi = multi or bool(kw["phones"])
+        if "emails" in names and "emails" in spec.multi:
+            kw["emails"] = _multi_items(Email, spec.entity_type, row.id, "value")
+            kw["deleted_email_items"] = deleted_emails
+            multi = multi or bool(kw["emails"])
+        if "contacts" in names and spec.entity_type == "deal":
+            ids = [link.contact_id for link in DealContact.select(DealContact.contact)
+                   .where(DealContact.deal == row.id).order_by(DealContact.sort)]
+            kw["contact_ids"] = [_b24_of(Contact, cid, "contact") for cid in ids]
+        if spec.entity_type == "company" and "site" in values and not create:
+            kw["web_item_id"] = None  # the item id is not kept locally; Bitrix24 adds the new address
+        if create and spec.has_origin:
+            kw["origin_id"] = row.origin_id
+        return m.fields_to_remote(spec, values, **kw), pushed, multi
+
+    # ------------------------------------------------------------------ idempotent creates
+
+    async def _lookup_origins(self, jobs: list[Job], report: PushReport) -> bool:
+        cmds = {}
+        for job in jobs:
+            select = ["ID", "ORIGIN_ID", *(["PHONE", "EMAIL"] if job.entity_type != "deal" else [])]
+            cmds[job.key] = (f"crm.{job.entity_type}.list", {
+                "filter": {"=ORIGINATOR_ID": m.ORIGINATOR_ID, "=ORIGIN_ID": job.row.origin_id},  # type: ignore[union-attr]
+                "select": select, "order": {"ID": "ASC"}, "start": -1})
+        try:
+            res = await self.client.batch(cmds)
+        except Bitrix24Error as exc:
+            self._offline(jobs, exc, report)
+            return False
+        report.requests += res.http_requests
+        for job in jobs:
+            if job.key in res.errors:
+                self._settle_error(job, res.errors[job.key], report)
+                job.op = "skip"
+                continue
+            rows = res.results.get(job.key) or []
+            if not rows:
+                continue
+            found = rows[0]
+            b24_id = m.parse_int(found.get("ID"))
+            row = job.row
+            assert row is not None
+            log.info("%s %s already in Bitrix24 as %s (create answer was lost)", job.entity_type, row.id, b24_id)
+            type(row).update(b24_id=b24_id).where(type(row).id == row.id).execute()
+            row.b24_id = b24_id
+            learn_item_ids(job.entity_type, row.id, m.parse_multi(found.get("PHONE")) if "PHONE" in found else None,
+                           m.parse_multi(found.get("EMAIL")) if "EMAIL" in found else None)
+            # Send the whole current row as an update: it may have changed since that create.
+            spec = m.SPECS[job.entity_type]
+            names = [f.local for f in spec.fields if f.writable] + list(spec.multi)
+            if job.entity_type == "deal":
+                names.append("contacts")
+            job.op = "update"
+            job.fields, job.pushed, job.multi = self._build_fields(spec, row, names, job.entries, create=False)
+        return True
+
+    # ------------------------------------------------------------------ sending
+
+    def _commands(self, job: Job) -> dict[str, tuple[str, dict[str, Any]]]:
+        row = job.row
+        assert row is not None
+        etype, key = job.entity_type, job.key
+        cmds: dict[str, tuple[str, dict[str, Any]]] = {}
+        if etype == "task":
+            if job.op == "create":
+                cmds[key] = ("tasks.task.add", {"fields": job.fields})
+            elif job.op == "update":
+                cmds[key] = ("tasks.task.update", {"taskId": row.b24_id, "fields": job.fields})
+            else:
+                cmds[key] = ("tasks.task.delete", {"taskId": row.b24_id})
+            return cmds
+        if job.op == "create":
+            cmds[key] = (f"crm.{etype}.add", {"fields": job.fields, "params": {"REGISTER_SONET_EVENT": "N"}})
+        elif job.op == "update":
+            cmds[key] = (f"crm.{etype}.update", {"id": row.b24_id, "fields": job.fields})
+        else:
+            cmds[key] = (f"crm.{etype}.delete", {"id": row.b24_id})
+        if job.multi:
+            # Read the record back in the same request to learn the ids Bitrix24 gave new phone/e-mail items.
+            ref = f"$result[{key}]" if job.op == "create" else row.b24_id
+            cmds[key + "g"] = (f"crm.{etype}.get", {"id": ref})
+        return cmds
+
+    async def _send(self, jobs: list[Job], report: PushReport) -> bool:
+        jobs = [j for j in jobs if j.op in ("create", "update", "delete")]
+        if not jobs:
+            return True
+        cmds: dict[str, tuple[str, dict[str, Any]]] = {}
+        for job in jobs:
+            cmds.update(self._commands(job))
+        try:
+            res = await self.client.batch(cmds)
+        except Bitrix24Error as exc:
+            self._offline(jobs, exc, report)
+            return False
+        report.requests += res.http_requests
+        for job in jobs:
+            if job.key in res.errors:
+                self._settle_error(job, res.errors[job.key], report)
+            elif job.key in res.results:
+                try:
+                    self._settle_ok(job, res.results[job.key], res.results.get(job.key + "g"), report)
+                except m.MappingError as exc:
+                    self._fail(job, str(exc), report)
+            else:
+                self._settle_error(job, Bitrix24Error("no answer for this command in the batch"), report)
+        return True
+
+    # ------------------------------------------------------------------ settling
+
+    def _settle_ok(self, job: Job, result: Any, readback: Any, report: PushReport) -> None:
+        model = MODELS[job.entity_type]
+        entry_ids = [e.id for e in job.entries]
+        now = self.clock()
+        with model._meta.database.atomic():
+            row = model.get_or_none(model.id == job.entity_id)
+            if job.op == "delete":
+                if row is not None:
+                    _drop_row(job.entity_type, row)
+            elif row is not None:
+                if job.op == "create":
+                    row.b24_id = _created_id(job.entity_type, result)
+                self._clear_bases(job, row)
+                if isinstance(readback, dict):
+                    learn_item_ids(job.entity_type, row.id, m.parse_multi(readback.get("PHONE")),
+                                   m.parse_multi(readback.get("EMAIL")))
+                newer = (OutboxEntry.select().where(
+                    (OutboxEntry.entity_type == job.entity_type) & (OutboxEntry.entity_id == job.entity_id)
+                    & (OutboxEntry.state == "pending") & OutboxEntry.id.not_in(entry_ids)).exists())
+                if newer:
+                    row.sync_state = SyncState.PENDING.value
+                elif row.conflicts:
+                    row.sync_state = SyncState.CONFLICT.value
+                else:
+                    row.sync_state = SyncState.SYNCED.value
+                row.sync_error = None
+                row.save()
+            OutboxEntry.update(state="done", done_at=now, last_error=None, claimed_by=None).where(
+                OutboxEntry.id.in_(entry_ids)).execute()
+        report.records += 1
+        report.entries += len(entry_ids)
+
+    @staticmethod
+    def _clear_bases(job: Job, row: SyncedModel) -> None:
+        """Bitrix24 now holds what we pushed: that is the new merge base for fields edited again since."""
+        spec = m.SPECS[job.entity_type]
+        base = dict(row.base_values or {})
+        now = canonical_row(spec, row, job.pushed)
+        for name, sent in job.pushed.items():
+            if name in base:
+                if now.get(name) == sent:
+                    del base[name]
+                else:
+                    base[name] = sent
+        for name in ("phones", "emails", "contacts"):
+            base.pop(name, None)
+        if job.op == "create":
+            base = {k: v for k, v in base.items() if k in job.pushed and now.get(k) != job.pushed[k]}
+        row.base_values = base or None
+
+    def _settle_noop(self, job: Job, report: PushReport) -> None:
+        entry_ids = [e.id for e in job.entries]
+        db = OutboxEntry._meta.database
+        with db.atomic():
+            row = job.row
+            if row is not None and job.op == "noop" and any(e.op == "delete" for e in job.entries):
+                _drop_row(job.entity_type, row)  # created and deleted before it ever reached Bitrix24
+            elif row is not None and row.sync_state != SyncState.CONFLICT.value:
+                type(row).update(sync_state=SyncState.SYNCED.value, sync_error=None).where(
+                    type(row).id == row.id).execute()
+            OutboxEntry.update(state="done", done_at=self.clock(), claimed_by=None).where(
+                OutboxEntry.id.in_(entry_ids)).execute()
+        report.entries += len(entry_ids)
+
+    def _settle_error(self, job: Job, exc: Bitrix24Error, report: PushReport) -> None:
+        if job.op == "delete" and isinstance(exc, NotFound):
+            self._settle_ok(job, True, None, report)  # already gone: that is what we wanted
+            return
+        if exc.transient:
+            self._backoff(job.entries, str(exc))
+            report.transient += 1
+            report.last_error = str(exc)
+            return
+        reason = "deleted in Bitrix24" if isinstance(exc, NotFound) else str(exc)
+        self._fail(job, reason, report)
+
+    def _fail(self, job: Job, reason: str, report: PushReport) -> None:
+        model = MODELS.get(job.entity_type)
+        with OutboxEntry._meta.database.atomic():
+            OutboxEntry.update(state="error", last_error=reason[:2000], claimed_by=None).where(
+                OutboxEntry.id.in_([e.id for e in job.entries])).execute()
+            if model is not None:
+                model.update(sync_state=SyncState.ERROR.value, sync_error=reason[:2000]).where(
+                    model.id == job.entity_id).execute()
+        report.permanent += 1
+        report.last_error = reason
+        log.warning("%s %s refused by Bitrix24: %s", job.entity_type, job.entity_id, reason)
+
+    def _backoff(self, entries: Iterable[OutboxEntry], reason: str) -> None:
+        now = self.clock()
+        for entry in entries:
+            attempts = OutboxEntry.select(OutboxEntry.attempts).where(OutboxEntry.id == entry.id).scalar() or 1
+            OutboxEntry.update(
+                next_attempt_at=now + _retry_delay(attempts, self.backoff_base, self.backoff_max),
+                last_error=reason[:2000], claimed_by=None,
+            ).where(OutboxEntry.id == entry.id).execute()
+
+    def _offline(self, jobs: list[Job], exc: Bitrix24Error, report: PushReport) -> None:
+        report.last_error = str(exc)
+        if exc.transient:
+            report.offline = True
+            with OutboxEntry._meta.database.atomic():
+                for job in jobs:
+                    self._backoff(job.entries, str(exc))
+            report.transient += len(jobs)
+        else:
+            # Not one record's fault (auth, scope): leave the entries pending and say so.
+            report.offline = True
+            OutboxEntry.update(claimed_by=None, last_error=str(exc)[:2000]).where(
+                OutboxEntry.id.in_([e.id for j in jobs for e in j.entries])).execute()
+
+    # ------------------------------------------------------------------ calls
+
+    async def _push_calls(self, jobs: list[Job], report: PushReport) -> None:
+        """`log_call` entries go to the call-logging service (one call record each)."""
+        if self.call_logger is None:
+            for job in jobs:
+                self._release(job, "no call logger configured")
+            return
+        from kapusta_desktop.store.models import CallRecord
+
+        for job in jobs:
+            record = CallRecord.get_or_none(CallRecord.id == job.entity_id)
+            if record is None:
+                self._settle_noop(job, report)
+                continue
+            try:
+                await self.call_logger(self.client, record, self.connection_kind)
+            except Bitrix24Error as exc:
+                if exc.transient:
+                    self._backoff(job.entries, str(exc))
+                    report.transient += 1
+                    report.offline = True
+                    return
+                OutboxEntry.update(state="error", last_error=str(exc)[:2000], claimed_by=None).where(
+                    OutboxEntry.id.in_([e.id for e in job.entries])).execute()
+                report.permanent += 1
+                continue
+            OutboxEntry.update(state="done", done_at=self.clock(), claimed_by=None).where(
+                OutboxEntry.id.in_([e.id for e in job.entries])).execute()
+            report.entries += len(job.entries)
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _field_name(name: str) -> str:
+    """The editor names FK fields by attribute ("company"); accept "company_id" too."""
+    return name[:-3] if name.endswith("_id") and name not in ("pipeline_id", "stage_id", "source_id") else name
+
+
+def _row_value(row: peewee.Model, name: str) -> Any:
+    fld = row._meta.fields[name]
+    return getattr(row, fld.object_id_name) if isinstance(fld, peewee.ForeignKeyField) else getattr(row, name)
+
+
+def _b24_of(model: type[peewee.Model], local_id: int | None, what: str) -> int | None:
+    if local_id is None:
+        return None
+    if model is UserManager:
+        found = UserManager.select(UserManager.b24_user_id).where(UserManager.id == local_id).scalar()
+        return found  # a manager not in Bitrix24: the field goes empty, Bitrix24 keeps its default
+    found = model.select(model.b24_id).where(model.id == local_id).scalar()
+    if found is None:
+        raise Deferred(f"{what} {local_id} is not in Bitrix24 yet")
+    return found
+
+
+def _remote_ref(kind: str, local_id: int | None) -> int | None:
+    if kind == m.REF_USER:
+        return _b24_of(UserManager, local_id, "manager")
+    if kind == m.REF_COMPANY:
+        return _b24_of(Company, local_id, "company")
+    if kind == m.REF_DEAL_BINDING:
+        return _b24_of(Deal, local_id, "deal")
+    if kind == m.REF_CONTACT_BINDING:
+        return _b24_of(Contact, local_id, "contact")
+    raise ValueError(kind)
+
+
+def _multi_items(model: type[peewee.Model], owner_type: str, owner_id: int, value_attr: str) -> list[m.MultiItem]:
+    rows = model.select().where((model.owner_type == owner_type) & (model.owner_id == owner_id)).order_by(model.id)
+    return [m.MultiItem(r.b24_item_id, getattr(r, value_attr), r.value_type) for r in rows]
+
+
+def _created_id(entity_type: str, result: Any) -> int:
+    if entity_type == "task" and isinstance(result, dict):
+        task = result.get("task", result)
+        found = m.parse_int(task.get("id", task.get("ID")))
+    else:
+        found = m.parse_int(result)
+    if not found:
+        raise m.MappingError(f"the {entity_type} create answered no id: {result!r}")
+    return found
+
+
+def _drop_row(entity_type: str, row: SyncedModel) -> None:
+    Phone.delete().where((Phone.owner_type == entity_type) & (Phone.owner_id == row.id)).execute()
+    Email.delete().where((Email.owner_type == entity_type) & (Email.owner_id == row.id)).execute()
+    row.delete_instance()
