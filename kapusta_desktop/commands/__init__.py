@@ -15,6 +15,7 @@ from typing import Protocol
 # Module names under kapusta_desktop.commands, in the order `--help` lists them.
 COMMANDS: list[str] = [
     "db",
+    "config",
 ]
 
 

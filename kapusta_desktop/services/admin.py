@@ -2,7 +2,7 @@
 
 The hash (scrypt, random salt) lives in the Setting table: it is not a secret
 value, and it must travel with the profile. Wrong passwords earn a growing
-wait (1 s, 2 s, 4 s ... up to 5 min), persisted so a script cannot reset it by
+wait (2 s, 4 s, 8 s ... up to 5 min), persisted so a script cannot reset it by
 starting a new process. An unlocked session locks itself after a while idle.
 """
 
@@ -12,6 +12,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from typing import Any
 
 from kapusta_desktop.redact import register_secret
 from kapusta_desktop.store.setting_values import delete_value, get_value, set_value
+
+log = logging.getLogger(__name__)
 
 HASH_KEY = "admin.password_hash"
 FAILURES_KEY = "admin.failed_unlocks"
@@ -169,8 +172,9 @@ class AdminAccess:
             return
         failures = get_value(FAILURES_KEY) or {}
         count = int(failures.get("count", 0)) + 1
-        wait = min(MAX_BACKOFF_SECONDS, 2.0 ** (count - 1))
+        wait = min(MAX_BACKOFF_SECONDS, 2.0**count)
         set_value(FAILURES_KEY, {"count": count, "until": self._clock() + wait})
+        log.warning("wrong admin password (%d in a row); next attempt in %.0f s", count, wait)
         self.lock()
         raise WrongAdminPasswordError("Wrong admin password.")
 

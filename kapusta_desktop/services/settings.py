@@ -84,8 +84,10 @@ class SettingsService:
         if spec.secret:
             try:
                 text = self.secrets.masked(key)
-            except ss.SecretStoreError as exc:
-                text = f"unavailable ({exc.__class__.__name__})"
+            except ss.SecretStoreLockedError:
+                text = "locked (master password needed)"
+            except ss.SecretStoreError:
+                text = "unavailable (no secure keyring)"
             return ShownSetting(spec, text)
         return ShownSetting(spec, spec.format(self.get(key)))
 

@@ -72,16 +72,16 @@ def test_wrong_password_is_refused_with_growing_wait(db: object) -> None:
     with pytest.raises(WrongAdminPasswordError):
         admin.unlock("guess-0001")
     assert not admin.is_unlocked
-    assert admin.retry_after() == pytest.approx(1.0)
+    assert admin.retry_after() == pytest.approx(2.0)
     with pytest.raises(TooManyAttemptsError):  # even the right password waits out the delay
         admin.unlock("desk-admin-1")
-    clock.now += 1.01
+    clock.now += 2.01
     with pytest.raises(WrongAdminPasswordError):
         admin.unlock("guess-0002")
-    assert admin.retry_after() == pytest.approx(2.0)
+    assert admin.retry_after() == pytest.approx(4.0)
     # The wait survives a new process (kept in the Setting table).
-    assert AdminAccess(cost=FAST, clock=clock).retry_after() == pytest.approx(2.0)
-    clock.now += 2.01
+    assert AdminAccess(cost=FAST, clock=clock).retry_after() == pytest.approx(4.0)
+    clock.now += 4.01
     admin.unlock("desk-admin-1")
     assert admin.is_unlocked and get_value(FAILURES_KEY) is None
 
