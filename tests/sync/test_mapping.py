@@ -34,7 +34,7 @@ def test_deal_from_string_typed_payload() -> None:
     assert rec.values["closed"] is False
     assert rec.values["date_create"] == dt.datetime(2026, 1, 1, 7, 0)
     assert rec.modified == dt.datetime(2026, 1, 2, 9, 30)
-    assert rec.origin_id == "u-1" and rec.contact_ids == [5]
+    assert rec.origin_id == "u-1" and rec.primary_contact_id == 5 and rec.contact_ids is None
 
 
 @pytest.mark.parametrize(

@@ -337,7 +337,8 @@ class RemoteRecord:
     originator_id: str | None = None
     phones: list[MultiItem] | None = None
     emails: list[MultiItem] | None = None
-    contact_ids: list[int] | None = None  # deals: linked contacts (Bitrix24 ids)
+    contact_ids: list[int] | None = None  # deals: the whole set of linked contacts (Bitrix24 ids), when known
+    primary_contact_id: int | None = None  # deals: CONTACT_ID as lists give it
     web_item_id: int | None = None
 
 
@@ -409,13 +410,11 @@ def record_from_remote(spec: EntitySpec, payload: Mapping[str, Any]) -> RemoteRe
     if "emails" in spec.multi:
         record.emails = parse_multi(payload.get("EMAIL"))
     if spec.entity_type == "deal":
+        # Lists carry only the primary contact; the whole set comes from crm.deal.contact.items.get.
         ids = payload.get("CONTACT_IDS")
         if isinstance(ids, list):
             record.contact_ids = [i for i in (parse_int(x) for x in ids) if i]
-        elif parse_int(payload.get("CONTACT_ID")):
-            record.contact_ids = [parse_int(payload.get("CONTACT_ID"))]  # type: ignore[list-item]
-        else:
-            record.contact_ids = [] if "CONTACT_ID" in payload else None
+        record.primary_contact_id = parse_int(payload.get("CONTACT_ID")) or None
     return record
 
 

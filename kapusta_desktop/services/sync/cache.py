@@ -307,6 +307,7 @@ class CacheWriter:
         )
         phones: list[dict] = []
         emails: list[dict] = []
+        links: list[dict] = []
         for rec, values in new_rows:
             local_id = found[rec.b24_id]
             self.resolver.remember(spec.entity_type, rec.b24_id, local_id)
@@ -315,13 +316,19 @@ class CacheWriter:
             if rec.emails:
                 emails += email_rows(spec.entity_type, local_id, rec.emails)
             if spec.entity_type == "deal":
-                self._set_deal_contacts(local_id, rec.contact_ids)
+                wanted = rec.contact_ids if rec.contact_ids is not None else [rec.primary_contact_id]
+                for pos, b24 in enumerate(wanted):
+                    cid = self.resolver.local("contact", b24)
+                    if cid is not None:
+                        links.append({"deal": local_id, "contact": cid, "is_primary": pos == 0, "sort": 10 * (pos + 1)})
                 if self.announce:
                     self._new_deal_events(local_id, rec, values, stats)
         for start in range(0, len(phones), 500):
             Phone.insert_many(phones[start : start + 500]).execute()
         for start in range(0, len(emails), 500):
             Email.insert_many(emails[start : start + 500]).execute()
+        for start in range(0, len(links), 500):
+            DealContact.insert_many(links[start : start + 500]).on_conflict_ignore().execute()
         stats.created += len(new_rows)
 
     def _set_deal_contacts(self, deal_id: int, contact_b24_ids: list[int] | None) -> None:
@@ -335,6 +342,18 @@ class CacheWriter:
                 links.append({"deal": deal_id, "contact": cid, "is_primary": pos == 0, "sort": 10 * (pos + 1)})
         if links:
             DealContact.insert_many(links).on_conflict_ignore().execute()
+
+    @staticmethod
+    def _ensure_primary(deal_id: int, contact_id: int | None) -> None:
+        """Lists name only the primary contact: make sure it is linked, leave the other links alone."""
+        if contact_id is None:
+            return
+        link = DealContact.get_or_none((DealContact.deal == deal_id) & (DealContact.contact == contact_id))
+        if link is None:
+            DealContact.insert(deal=deal_id, contact=contact_id, is_primary=True, sort=5).execute()
+        elif not link.is_primary:
+            DealContact.update(is_primary=False).where(DealContact.deal == deal_id).execute()
+            DealContact.update(is_primary=True).where(DealContact.id == link.id).execute()
 
     def _company_is_vip(self, company_id: int | None) -> bool:
         if not company_id:
@@ -408,6 +427,8 @@ class CacheWriter:
             ]
             if [w for w in wanted if w] != have:
                 self._set_deal_contacts(row.id, rec.contact_ids)
+        elif spec.entity_type == "deal" and "contacts" not in pseudo_pending and rec.primary_contact_id:
+            self._ensure_primary(row.id, self.resolver.local("contact", rec.primary_contact_id))
         if spec.entity_type == "deal" and self.announce:
             self._stage_event(row, old_stage, stats)
 

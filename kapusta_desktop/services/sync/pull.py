@@ -141,9 +141,11 @@ class Puller:
             newest: dt.datetime | None = None
             done = 0
             self.on_progress(kind, 0, totals.get(kind))
-            async for page in self.client.list_all(q.method, select=q.select(), items_key=q.items_key,
-                                                   result_id_field=q.result_id):
-                newest = max(newest, self._apply(writer, q, page, report), key=lambda d: d or dt.datetime.min)
+            async for page in self.client.list_all(
+                q.method, select=q.select(), items_key=q.items_key, result_id_field=q.result_id
+            ):
+                stamp = self._apply(writer, q, self._parse(q, page, report), report)
+                newest = max(newest, stamp, key=lambda d: d or dt.datetime.min)
                 done += len(page)
                 self.on_progress(kind, done, totals.get(kind))
             report.rows[kind] = done
@@ -170,8 +172,13 @@ class Puller:
                 except m.MappingError as exc:
                     log.warning("skipping a user: %s", exc)
                     continue
-                data = {"name": u.name[:200], "email": u.email, "phone": u.phone, "active": u.active,
-                        "department": u.department}
+                data = {
+                    "name": u.name[:200],
+                    "email": u.email,
+                    "phone": u.phone,
+                    "active": u.active,
+                    "department": u.department,
+                }
                 if u.extension:
                     data["mango_extension"] = u.extension
                 row = UserManager.get_or_none(UserManager.b24_user_id == u.b24_id)
@@ -188,9 +195,13 @@ class Puller:
             cid = m.parse_int(cat.get("id", cat.get("ID")))
             if cid is not None:
                 ids[cid] = (str(cat.get("name") or cat.get("NAME") or f"#{cid}"), m.parse_int(cat.get("sort")) or 500)
-        stage_cmds = {cid: ("crm.status.list", {"filter": {"ENTITY_ID": "DEAL_STAGE" if cid == 0 else
-                                                           f"DEAL_STAGE_{cid}"}, "order": {"SORT": "ASC"}})
-                      for cid in ids}
+        stage_cmds = {
+            cid: (
+                "crm.status.list",
+                {"filter": {"ENTITY_ID": "DEAL_STAGE" if cid == 0 else f"DEAL_STAGE_{cid}"}, "order": {"SORT": "ASC"}},
+            )
+            for cid in ids
+        }
         res = await self.client.batch(stage_cmds)
         if res.errors:
             raise next(iter(res.errors.values()))
@@ -230,8 +241,15 @@ class Puller:
         for kind in KINDS:
             q = QUERIES[kind]
             since[kind] = self._since(kind)
-            cmds[kind] = (q.method, {"select": q.select(), "order": {"ID": "ASC"}, "start": -1,
-                                     "filter": {f">{q.date_field}": since[kind]}})
+            cmds[kind] = (
+                q.method,
+                {
+                    "select": q.select(),
+                    "order": {"ID": "ASC"},
+                    "start": -1,
+                    "filter": {f">{q.date_field}": since[kind]},
+                },
+            )
         res = await self.client.batch(cmds)
         if res.errors:
             raise next(iter(res.errors.values()))
@@ -241,21 +259,32 @@ class Puller:
             page = res.results.get(kind) or []
             if q.items_key and isinstance(page, dict):
                 page = page.get(q.items_key) or []
-            newest = self._apply(writer, q, page, report) if page else None
+            newest = await self._apply_changed(writer, q, page, report) if page else None
             done = len(page)
             if len(page) >= PAGE_SIZE:  # more than one page changed: continue with fast listing
                 last = m.parse_int(page[-1].get(q.result_id))
                 async for more in self.client.list_all(
-                    q.method, select=q.select(), items_key=q.items_key, result_id_field=q.result_id,
+                    q.method,
+                    select=q.select(),
+                    items_key=q.items_key,
+                    result_id_field=q.result_id,
                     filter={f">{q.date_field}": since[kind], ">ID": last},
                 ):
-                    n = self._apply(writer, q, more, report)
+                    n = await self._apply_changed(writer, q, more, report)
                     newest = max(newest, n, key=lambda d: d or dt.datetime.min)
                     done += len(more)
                     self.on_progress(kind, done, None)
             report.rows[kind] = done
             self._advance_cursor(kind, newest, started)
         return report
+
+    async def _apply_changed(
+        self, writer: CacheWriter, q: KindQuery, page: list[dict[str, Any]], report: PullReport
+    ) -> dt.datetime | None:
+        records = self._parse(q, page, report)
+        if q.kind == "deal" and records:
+            await self._fill_contact_links(records)
+        return self._apply(writer, q, records, report) if records else None
 
     def _since(self, kind: str) -> str:
         value = _cursor_get(f"b24.{kind}.modified")
@@ -264,8 +293,9 @@ class Puller:
         cursor = dt.datetime.fromisoformat(value)
         return m.format_datetime(cursor - self.overlap)
 
-    def _advance_cursor(self, kind: str, newest: dt.datetime | None, started: dt.datetime,
-                        *, replace: bool = False) -> None:
+    def _advance_cursor(
+        self, kind: str, newest: dt.datetime | None, started: dt.datetime, *, replace: bool = False
+    ) -> None:
         name = f"b24.{kind}.modified"
         old = None if replace else _cursor_get(name)
         candidates = [d for d in (newest, dt.datetime.fromisoformat(old) if old else None) if d is not None]
@@ -278,8 +308,8 @@ class Puller:
         if value.isoformat() != old:
             _cursor_set(name, value.isoformat())
 
-    def _apply(self, writer: CacheWriter, q: KindQuery, page: list[dict[str, Any]],
-               report: PullReport) -> dt.datetime | None:
+    @staticmethod
+    def _parse(q: KindQuery, page: list[dict[str, Any]], report: PullReport) -> list[m.RemoteRecord]:
         records: list[m.RemoteRecord] = []
         for payload in page:
             try:
@@ -290,6 +320,24 @@ class Puller:
         if q.kind == "task":
             # Only tasks bound to a deal (or a contact) belong in the desk's cache.
             records = [r for r in records if r.values.get("deal") or r.values.get("contact")]
+        return records
+
+    async def _fill_contact_links(self, records: list[m.RemoteRecord]) -> None:
+        """The whole contact set of changed deals (lists carry only the primary), 50 deals per request."""
+        for start in range(0, len(records), 50):
+            chunk = records[start : start + 50]
+            res = await self.client.batch({r.b24_id: ("crm.deal.contact.items.get", {"id": r.b24_id}) for r in chunk})
+            for rec in chunk:
+                items = res.results.get(rec.b24_id)
+                if isinstance(items, list):
+                    ordered = sorted(
+                        items, key=lambda i: (str(i.get("IS_PRIMARY")) != "Y", m.parse_int(i.get("SORT")) or 0)
+                    )
+                    rec.contact_ids = [c for c in (m.parse_int(i.get("CONTACT_ID")) for i in ordered) if c]
+
+    def _apply(
+        self, writer: CacheWriter, q: KindQuery, records: list[m.RemoteRecord], report: PullReport
+    ) -> dt.datetime | None:
         stats = ApplyStats()
         writer.apply_page(q.spec, records, stats)
         report.absorb(stats)
@@ -304,8 +352,9 @@ class Puller:
         for kind in kinds:
             q = QUERIES[kind]
             remote: set[int] = set()
-            async for page in self.client.list_all(q.method, select=["ID"], items_key=q.items_key,
-                                                   result_id_field=q.result_id):
+            async for page in self.client.list_all(
+                q.method, select=["ID"], items_key=q.items_key, result_id_field=q.result_id
+            ):
                 remote.update(i for i in (m.parse_int(r.get(q.result_id)) for r in page) if i)
             removed += self._remove_missing(kind, remote)
         return removed
@@ -316,7 +365,7 @@ class Puller:
             gone = [lid for lid, b24 in Lead.select(Lead.id, Lead.b24_id).tuples() if b24 not in remote]
             with Lead._meta.database.atomic():
                 for start in range(0, len(gone), 500):
-                    chunk = gone[start:start + 500]
+                    chunk = gone[start : start + 500]
                     Phone.delete().where((Phone.owner_type == "lead") & Phone.owner_id.in_(chunk)).execute()
                     Lead.delete().where(Lead.id.in_(chunk)).execute()
             return len(gone)
@@ -325,18 +374,20 @@ class Puller:
         gone_synced, gone_edited = [], []
         for local_id, b24, state in rows:
             if b24 not in remote:
-                (gone_synced if state in (SyncState.SYNCED.value, SyncState.CONFLICT.value)
-                 else gone_edited).append(local_id)
+                (gone_synced if state in (SyncState.SYNCED.value, SyncState.CONFLICT.value) else gone_edited).append(
+                    local_id
+                )
         with model._meta.database.atomic():
             for start in range(0, len(gone_synced), 500):
-                chunk = gone_synced[start:start + 500]
+                chunk = gone_synced[start : start + 500]
                 Phone.delete().where((Phone.owner_type == kind) & Phone.owner_id.in_(chunk)).execute()
                 Email.delete().where((Email.owner_type == kind) & Email.owner_id.in_(chunk)).execute()
                 model.delete().where(model.id.in_(chunk)).execute()
             if gone_edited:
                 # An edit is waiting for a record someone deleted in Bitrix24: the operator decides.
                 model.update(sync_state=SyncState.ERROR.value, sync_error="deleted in Bitrix24").where(
-                    model.id.in_(gone_edited)).execute()
+                    model.id.in_(gone_edited)
+                ).execute()
         if gone_synced or gone_edited:
             log.info("reconcile %s: %d removed, %d edited rows marked", kind, len(gone_synced), len(gone_edited))
         return len(gone_synced)

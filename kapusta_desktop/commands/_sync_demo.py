@@ -1,0 +1,16 @@
+"""The demo portal for `sync --demo`: a loopback Bitrix24 sandbox seeded with sample data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def start_demo_portal(companies: int) -> tuple[Any, str]:
+    """Start the sandbox; returns it (call `await sandbox.stop()`) and its webhook URL."""
+    if companies < 1:
+        raise ValueError("--demo-size must be at least 1")
+    from kapusta_desktop.sandbox.bitrix24.server import Bitrix24Sandbox
+
+    sandbox = Bitrix24Sandbox(companies=companies)
+    await sandbox.start()
+    return sandbox, sandbox.webhook_url
