@@ -43,8 +43,16 @@ def crm(db: peewee.Database) -> dict[str, object]:
     DealContact.create(deal=special, contact=anna)
     Task.create(title="Позвонить Анне", responsible=ivan, deal=special, contact=anna)
     Task.create(title="Отправить КП", responsible=olga, status=3)
-    return {"ivan": ivan, "olga": olga, "romashka": romashka, "vasilek": vasilek, "anna": anna, "oleg": oleg,
-            "deals": deals, "special": special}
+    return {
+        "ivan": ivan,
+        "olga": olga,
+        "romashka": romashka,
+        "vasilek": vasilek,
+        "anna": anna,
+        "oleg": oleg,
+        "deals": deals,
+        "special": special,
+    }
 
 
 @pytest.fixture
