@@ -46,7 +46,7 @@ from kapusta_desktop.services.editing import (
     TaskInput,
     ValidationError,
 )
-from kapusta_desktop.store.models import CallRecord, Contact, Deal, Task, UserManager
+from kapusta_desktop.store.models import CallRecord, Contact, Deal, Pipeline, Stage, Task, UserManager
 from kapusta_desktop.store.outbox import enqueue
 from kapusta_desktop.store.setting_values import get_value
 
@@ -135,6 +135,18 @@ def _utc(ts: int | None) -> dt.datetime | None:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _first_stage() -> str:
+    """The first stage of the default pipeline (a new deal starts there)."""
+    row = (
+        Stage.select(Stage.status_id)
+        .join(Pipeline)
+        .where(Pipeline.b24_id == 0)
+        .order_by(Stage.sort, Stage.id)
+        .first()
+    )
+    return row.status_id if row else "NEW"
 
 
 class CallDesk:
@@ -399,7 +411,12 @@ class CallDesk:
             if with_deal:
                 self.editing.save_deal(
                     None,
-                    DealInput(title=f"Звонок {card.display}", contact_ids=[contact.id], responsible_id=responsible),
+                    DealInput(
+                        title=f"Звонок {card.display}",
+                        stage_id=_first_stage(),
+                        contact_ids=[contact.id],
+                        responsible_id=responsible,
+                    ),
                 )
         new = self.lookup.card(card.number)
         if entry_id and entry_id in self._cards:

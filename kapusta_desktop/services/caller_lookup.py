@@ -122,9 +122,9 @@ def pbx_number_to_e164(number: str | None, normalise: Callable[[str], Normalised
     text = number.strip()
     if text.lower().startswith("sip:"):
         return None
-    if text.isdigit() and len(text) >= 11:
-        text = "+" + text
     result = normalise(text)
+    if (result is None or result.e164 is None) and text.isdigit() and len(text) >= 11:
+        result = normalise("+" + text)  # a foreign number with its country code and no plus
     return result.e164 if result else None
 
 
