@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -180,6 +181,15 @@ class StatusChange:
 
 class TenderError(Exception):
     pass
+
+
+@contextmanager
+def _prefixed_errors(prefix: str) -> Iterator[None]:
+    """Name a nested record's bad fields by the record: "customer.inn", "contact.phones"."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError({f"{prefix}.{key}": message for key, message in exc.errors.items()}) from None
 
 
 PhoneFinder = Callable[[str, str], list[int]]
@@ -412,16 +422,17 @@ class TenderService:
             if owners and (found := live.order_by(Company.id).first()) is not None:
                 return found
         phones = [PhoneInput(customer.phone or "", "WORK")] if _clean(customer.phone) else []
-        return self._editing.save_company(
-            None,
-            CompanyInput(
-                title=customer.title,
-                inn=inn,
-                kpp=customer.kpp,
-                responsible_id=tender.responsible_id,
-                phones=phones,
-            ),
-        )
+        with _prefixed_errors("customer"):
+            return self._editing.save_company(
+                None,
+                CompanyInput(
+                    title=customer.title,
+                    inn=inn,
+                    kpp=customer.kpp,
+                    responsible_id=tender.responsible_id,
+                    phones=phones,
+                ),
+            )
 
     def _contact(
         self, person: ContactPersonInput | None, company: Company | None, responsible_id: int | None
@@ -433,18 +444,19 @@ class TenderService:
             live = Contact.select().where(Contact.id.in_(owners) & (Contact.deleted == False))  # noqa: E712
             if owners and (found := live.order_by(Contact.id).first()) is not None:
                 return found
-        return self._editing.save_contact(
-            None,
-            ContactInput(
-                name=_clean(person.name) or ("" if _clean(person.last_name) else "Контакт"),
-                last_name=person.last_name,
-                position=person.position,
-                company_id=company.id if company else None,
-                responsible_id=responsible_id,
-                phones=[PhoneInput(person.phone or "", "WORK")] if _clean(person.phone) else [],
-                emails=[EmailInput(person.email or "", "WORK")] if _clean(person.email) else [],
-            ),
-        )
+        with _prefixed_errors("contact"):
+            return self._editing.save_contact(
+                None,
+                ContactInput(
+                    name=_clean(person.name) or ("" if _clean(person.last_name) else "Контакт"),
+                    last_name=person.last_name,
+                    position=person.position,
+                    company_id=company.id if company else None,
+                    responsible_id=responsible_id,
+                    phones=[PhoneInput(person.phone or "", "WORK")] if _clean(person.phone) else [],
+                    emails=[EmailInput(person.email or "", "WORK")] if _clean(person.email) else [],
+                ),
+            )
 
     def update_tender(self, tender_id: int, data: TenderInput) -> StatusChange:
         """Change a tender's fields; a status change moves the deal's stage where they mean the same."""
