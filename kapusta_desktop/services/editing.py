@@ -18,6 +18,7 @@ from typing import Any
 
 import peewee
 
+from kapusta_desktop.domain import phones
 from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.store.models import (
     Company,
@@ -127,31 +128,11 @@ PhoneNormaliser = Callable[[str], NormalisedPhone | None]
 
 
 def default_phone_normaliser(raw: str) -> NormalisedPhone | None:
-    """Normalise through the domain's phone rules; None when it is not a phone number at all."""
-    try:
-        from kapusta_desktop.domain import phones
-    except ImportError:  # TODO(C): domain.phones is being written in parallel; drop this path once it lands
-        return _phonenumbers_normalise(raw)
+    """Normalise through the domain's phone rules; None when it is not a full phone number."""
     result = phones.normalise(raw)
-    if result is None:
+    if not result.is_phone:
         return None
     return NormalisedPhone(e164=result.e164, extension=result.extension)
-
-
-def _phonenumbers_normalise(raw: str) -> NormalisedPhone | None:
-    import phonenumbers
-
-    text = raw.strip()
-    if text.startswith("8") and not text.startswith("810"):
-        text = "+7" + text[1:]
-    try:
-        number = phonenumbers.parse(text, "RU")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return NormalisedPhone(e164=e164, extension=number.extension or None)
 
 
 def inn_is_valid(inn: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 import peewee
 from peewee import JOIN, fn
 
+from kapusta_desktop.domain.phones import e164_or_none
 from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Phone, SyncedModel, Task, UserManager
 
 # Row layout every listing returns: (id, sync_state, sync_error, *column values).
@@ -82,11 +83,13 @@ def phone_owner_ids(text: str) -> dict[str, set[int]]:
 def _find_owners(text: str) -> list[tuple[str, int]]:
     try:
         from kapusta_desktop.store import phone_index
-    except ImportError:  # TODO(C): the phone index is being written in parallel
-        return []
-    found = phone_index.find_owners(text)
+    except ImportError:  # the phone index module is being written in parallel: probe the same index directly
+        e164 = e164_or_none(text)
+        if e164 is None:
+            return []
+        return list(Phone.select(Phone.owner_type, Phone.owner_id).where(Phone.e164 == e164).tuples())
     out: list[tuple[str, int]] = []
-    for item in found or ():
+    for item in phone_index.find_owners(text) or ():
         if isinstance(item, tuple):
             out.append((str(item[0]), int(item[1])))
         else:
