@@ -21,6 +21,19 @@ def open_store(profile: Profile) -> None:
     init_db(target, backup_dir=profile.backup_dir)
 
 
+def seed_demo_if_empty() -> None:
+    """The demo profile starts with generated sample data (only when its cache is empty)."""
+    from kapusta_desktop.store.models import Deal
+
+    if Deal.select().exists():
+        return
+    from kapusta_desktop.domain.sample_data import generate
+    from kapusta_desktop.store import seed
+
+    log.info("seeding the demo cache with sample data")
+    seed.seed(generate())
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the console; returns the process exit code."""
     import qasync
@@ -35,11 +48,20 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("KAPUSTA")
     app.setApplicationVersion(__version__)
 
+    from kapusta_desktop.ui.crash import install_excepthook
+    from kapusta_desktop.ui.i18n import install_translator
+
+    install_excepthook()
+    install_translator(app, args.lang)
+
     try:
         open_store(profile)
     except SchemaTooNewError as exc:
         QMessageBox.critical(None, "KAPUSTA desktop", str(exc))
         return 1
+
+    if profile.demo:
+        seed_demo_if_empty()
 
     from kapusta_desktop.ui.main_window import MainWindow
 
