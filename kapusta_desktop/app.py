@@ -68,12 +68,24 @@ def run_gui(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(profile=profile)
+    from kapusta_desktop.services.bus import EventBus
+    from kapusta_desktop.services.tenders import TenderService, watch_tenders
+    from kapusta_desktop.store.db import database_proxy
+    from kapusta_desktop.ui.tenders_view import add_tenders_view
+
+    bus = EventBus()  # one bus for every service and view
+    tenders = TenderService(database_proxy, bus, window.service)
+    tenders.start()
+    add_tenders_view(window, tenders)
     window.show()
     try:
         with loop:
+            tender_watch = loop.create_task(watch_tenders(tenders))  # deadline notices, deal stage catch-up
             app_close = asyncio.Event()
             app.aboutToQuit.connect(app_close.set)
             loop.run_until_complete(app_close.wait())
+            tender_watch.cancel()
+            tenders.stop()
     finally:
         close_db()
         shutdown_logging()

@@ -21,6 +21,7 @@ Flows:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -743,3 +744,14 @@ class TenderService:
         if group is None:
             raise NotFoundError(f"calculation {group_id} does not exist")
         return group
+
+
+async def watch_tenders(service: TenderService, *, interval: float = 300.0) -> None:
+    """Every `interval` seconds: raise due deadline notices and let tenders catch up with their deals' stages."""
+    while True:
+        try:
+            service.check_deadlines()
+            service.follow_deal_stages()
+        except Exception:  # a bad row must not stop the watch; the next round tries again
+            log.exception("tender watch round failed")
+        await asyncio.sleep(interval)

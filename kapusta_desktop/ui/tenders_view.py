@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -149,3 +150,12 @@ class TendersView(QWidget):
         tender_id = self.selected_tender_id()
         if tender_id is not None and (deal_id := Tender.get_by_id(tender_id).deal_id) is not None:
             self.openDeal.emit(deal_id)
+
+
+def add_tenders_view(window: QMainWindow, service: TenderService, shortcut: str = "Ctrl+7") -> TendersView:
+    """Put the Tenders page into the main window's navigation; "Open deal" opens the deal's editor there."""
+    view = TendersView(service)
+    window.add_view("tenders", view.tr("Tenders"), view, shortcut=shortcut)  # type: ignore[attr-defined]
+    if hasattr(window, "open_record"):
+        view.openDeal.connect(lambda deal_id: window.open_record("deal", deal_id))
+    return view

@@ -382,3 +382,23 @@ def test_update_tender_checks_number_clash_and_moves_stage(service: TenderServic
     change = service.update_tender(a.id, _tender_input(number="A-1", title="Новое название", status="won"))
     assert change.deal_moved_to == "WON"
     assert Tender.get_by_id(a.id).title == "Новое название"
+
+
+@pytest.mark.anyio
+async def test_watch_raises_deadline_notices_until_cancelled(service: TenderService, bus: EventBus) -> None:
+    import asyncio
+
+    from kapusta_desktop.services.tenders import watch_tenders
+
+    near = _events(bus, TenderDeadlineNear)
+    service.create_tender(_tender_input(deadline=NOW + dt.timedelta(hours=1)))
+    task = asyncio.create_task(watch_tenders(service, interval=0.01))
+    for _ in range(100):
+        if near:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # several more rounds: still one notice
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(near) == 1

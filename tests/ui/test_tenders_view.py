@@ -153,3 +153,17 @@ def test_editor_edits_an_existing_tender(qtbot, service: TenderService) -> None:
     assert editor.save()
     fresh = Tender.get_by_id(tender.id)
     assert (fresh.title, fresh.status, fresh.deadline) == ("Новое", "analysis", deadline)
+
+
+def test_tenders_page_in_the_main_window(qtbot, window, service: TenderService) -> None:
+    from kapusta_desktop.ui.tenders_view import add_tenders_view
+
+    tender = service.create_tender(TenderInput(number="MW-1", title="Охрана"), create_deal=True).tender
+    view = add_tenders_view(window, service)
+    window.show_view("tenders")
+    assert window.current_view() is view
+    view.refresh()
+    view.table.selectRow(view.model.row_of(tender.id))
+    with qtbot.waitSignal(view.openDeal) as opened:
+        view._open_deal()
+    assert opened.args == [Tender.get_by_id(tender.id).deal_id]
