@@ -67,6 +67,7 @@ class SyncEngine:
         call_logger: Callable[..., object] | None = None,
         connection_kind: str = "webhook",
         on_progress: Callable[[str, int, int | None], None] | None = None,
+        push_backoff: tuple[float, float] = (2.0, 300.0),  # first retry delay, longest delay (seconds)
     ) -> None:
         if interval <= 0:
             raise ValueError("the sync interval must be positive")
@@ -76,7 +77,8 @@ class SyncEngine:
         self.reconcile_every = max(1, reconcile_every)
         self._extra_progress = on_progress
         self.puller = Puller(client, overlap=overlap, rules=rules, on_progress=self._progress)
-        self.pusher = Pusher(client, worker_id=worker_id, call_logger=call_logger, connection_kind=connection_kind)
+        self.pusher = Pusher(client, worker_id=worker_id, call_logger=call_logger, connection_kind=connection_kind,
+                             backoff_base=push_backoff[0], backoff_max=push_backoff[1])
         self.online: bool | None = None
         self.running = False
         self.last_sync: dt.datetime | None = None

@@ -28,6 +28,7 @@ from kapusta_desktop.integrations.bitrix24.client import PAGE_SIZE, Bitrix24Clie
 from kapusta_desktop.integrations.bitrix24.methods import Bitrix24Api
 from kapusta_desktop.services.sync.cache import MODELS, ApplyStats, CacheWriter, EventRules, Resolver, now_utc
 from kapusta_desktop.store.models import (
+    Deal,
     Email,
     Lead,
     Phone,
@@ -283,7 +284,11 @@ class Puller:
     ) -> dt.datetime | None:
         records = self._parse(q, page, report)
         if q.kind == "deal" and records:
-            await self._fill_contact_links(records)
+            # Only deals that really changed: the overlap window brings back ones we already hold.
+            known = dict(Deal.select(Deal.b24_id, Deal.remote_modified)
+                         .where(Deal.b24_id.in_([r.b24_id for r in records])).tuples())
+            await self._fill_contact_links([r for r in records if r.b24_id not in known
+                                            or known[r.b24_id] != r.modified])
         return self._apply(writer, q, records, report) if records else None
 
     def _since(self, kind: str) -> str:

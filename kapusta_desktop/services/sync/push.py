@@ -351,7 +351,12 @@ class Pusher:
         for job in jobs:
             cmds.update(self._commands(job))
         try:
-            res = await self.client.batch(cmds)
+            if any(j.op == "create" for j in jobs):
+                # A create must not be re-sent blindly: its answer may be lost after Bitrix24 made it.
+                # The next round looks it up by ORIGIN_ID first (attempts > 0).
+                res = await self._batch_without_retries(cmds)
+            else:
+                res = await self.client.batch(cmds)
         except Bitrix24Error as exc:
             self._offline(jobs, exc, report)
             return False
@@ -367,6 +372,16 @@ class Pusher:
             else:
                 self._settle_error(job, Bitrix24Error("no answer for this command in the batch"), report)
         return True
+
+    async def _batch_without_retries(self, cmds: dict[str, tuple[str, dict[str, Any]]]) -> Any:
+        # The client has no per-call retry setting; this worker is its only user while a push runs
+        # (the engine serialises cycles), so lowering it for one request is safe.
+        saved = self.client.max_retries
+        self.client.max_retries = 0
+        try:
+            return await self.client.batch(cmds)
+        finally:
+            self.client.max_retries = saved
 
     # ------------------------------------------------------------------ settling
 
