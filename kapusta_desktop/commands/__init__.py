@@ -16,6 +16,7 @@ from typing import Protocol
 COMMANDS: list[str] = [
     "db",
     "config",
+    "sync",
 ]
 
 
