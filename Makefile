@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run demo test lint bench package screenshots clean
+.PHONY: run demo test lint bench package screenshots clean translations
 
 # Re-install only when pyproject.toml changed (stamp files track it).
 $(VENV)/.stamp-base: pyproject.toml
@@ -42,6 +42,12 @@ $(VENV)/.stamp-package: pyproject.toml
 # One-folder bundle in dist/kapusta-desktop/ (see build.spec).
 package: $(VENV)/.stamp-package
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+# Re-extract tr() strings, fill the Russian dictionary (tools/translate_ru.py), compile the .qm the app loads.
+translations: $(VENV)/.stamp-base
+	$(BIN)/pyside6-lupdate kapusta_desktop/ui/*.py -ts resources/translations/kapusta_ru.ts
+	$(PY) tools/translate_ru.py
+	$(BIN)/pyside6-lrelease resources/translations/kapusta_ru.ts -qm resources/translations/kapusta_ru.qm
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

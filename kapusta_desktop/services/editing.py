@@ -349,7 +349,7 @@ class EditingService:
                 continue
             norm = self._normalise(raw)
             if norm is None or not norm.e164:
-                errors[f"phones.{i}"] = f"{raw!r} is not a phone number."
+                errors[f"phones.{i}"] = "This is not a phone number."
                 continue
             if (norm.e164, norm.extension) in seen:
                 errors[f"phones.{i}"] = "This number is already listed."
@@ -371,7 +371,7 @@ class EditingService:
             if email.value_type not in EMAIL_TYPES:
                 errors[f"emails.{i}"] = f"Unknown e-mail type {email.value_type!r}."
             elif len(value) > 255 or not _EMAIL_RE.match(value):
-                errors[f"emails.{i}"] = f"{value!r} is not an e-mail address."
+                errors[f"emails.{i}"] = "This is not an e-mail address."
             elif value.lower() in seen:
                 errors[f"emails.{i}"] = "This address is already listed."
             else:

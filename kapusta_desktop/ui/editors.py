@@ -183,19 +183,21 @@ class EditorDialog(QDialog):
 
 
 def _phone_types() -> list[tuple[str, str]]:
-    tr = QCoreApplication.translate
     return [
-        ("WORK", tr("PhoneType", "work")),
-        ("MOBILE", tr("PhoneType", "mobile")),
-        ("HOME", tr("PhoneType", "home")),
-        ("FAX", tr("PhoneType", "fax")),
-        ("OTHER", tr("PhoneType", "other")),
+        ("WORK", QCoreApplication.translate("PhoneType", "work")),
+        ("MOBILE", QCoreApplication.translate("PhoneType", "mobile")),
+        ("HOME", QCoreApplication.translate("PhoneType", "home")),
+        ("FAX", QCoreApplication.translate("PhoneType", "fax")),
+        ("OTHER", QCoreApplication.translate("PhoneType", "other")),
     ]
 
 
 def _email_types() -> list[tuple[str, str]]:
-    tr = QCoreApplication.translate
-    return [("WORK", tr("PhoneType", "work")), ("HOME", tr("PhoneType", "home")), ("OTHER", tr("PhoneType", "other"))]
+    return [
+        ("WORK", QCoreApplication.translate("PhoneType", "work")),
+        ("HOME", QCoreApplication.translate("PhoneType", "home")),
+        ("OTHER", QCoreApplication.translate("PhoneType", "other")),
+    ]
 
 
 class _MultiValueMixin:

@@ -30,24 +30,24 @@ def icon(name: str) -> QIcon:
 
 
 def sync_label(state: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        SyncState.SYNCED.value: tr("SyncState", "Synced"),
-        SyncState.PENDING.value: tr("SyncState", "Pending"),
-        SyncState.ERROR.value: tr("SyncState", "Error"),
-        SyncState.CONFLICT.value: tr("SyncState", "Conflict"),
+        SyncState.SYNCED.value: QCoreApplication.translate("SyncState", "Synced"),
+        SyncState.PENDING.value: QCoreApplication.translate("SyncState", "Pending"),
+        SyncState.ERROR.value: QCoreApplication.translate("SyncState", "Error"),
+        SyncState.CONFLICT.value: QCoreApplication.translate("SyncState", "Conflict"),
     }.get(state, state)
 
 
 def sync_tooltip(state: str, error: str | None) -> str:
-    tr = QCoreApplication.translate
     if state == SyncState.SYNCED.value:
-        return tr("SyncState", "Synced: Bitrix24 has exactly what you see.")
+        return QCoreApplication.translate("SyncState", "Synced: Bitrix24 has exactly what you see.")
     if state == SyncState.PENDING.value:
-        return tr("SyncState", "Pending: your change waits to be sent to Bitrix24.")
+        return QCoreApplication.translate("SyncState", "Pending: your change waits to be sent to Bitrix24.")
     if state == SyncState.ERROR.value:
-        reason = error or tr("SyncState", "no reason given")
-        return tr("SyncState", "Error: Bitrix24 refused the change: %1").replace("%1", reason)
+        reason = error or QCoreApplication.translate("SyncState", "no reason given")
+        return QCoreApplication.translate("SyncState", "Error: Bitrix24 refused the change: %1").replace("%1", reason)
     if state == SyncState.CONFLICT.value:
-        return tr("SyncState", "Conflict: Bitrix24 changed a field you changed too; your value is kept aside.")
+        return QCoreApplication.translate(
+            "SyncState", "Conflict: Bitrix24 changed a field you changed too; your value is kept aside."
+        )
     return state
