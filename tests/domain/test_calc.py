@@ -169,7 +169,7 @@ lines_st = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(lines_st)
 def test_line_figures_are_consistent_kopecks(ln: GuardLineInput) -> None:
     t = line_totals(ln)
@@ -183,7 +183,7 @@ def test_line_figures_are_consistent_kopecks(ln: GuardLineInput) -> None:
         assert t.net >= t.cost
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(lines_st, max_size=8))
 def test_group_is_the_order_free_sum_of_its_lines(lines: list[GuardLineInput]) -> None:
     g = group_totals(lines)
