@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -160,7 +161,10 @@ def _multi_pred(fld: str, op: str, raw: Any) -> Predicate:
 
 
 def id_lower_bound(flt: Mapping[str, Any] | None) -> int | None:
-    """The smallest ID a `>ID`/`>=ID` filter allows, for the bisect fast path."""
+    """The smallest ID a `>ID`/`>=ID` filter allows, for the bisect fast path.
+
+    A bound that is not a number matches nothing, so the scan starts past the end.
+    """
     best: int | None = None
     for key, raw in (flt or {}).items():
         op, fld = split_key(str(key))
@@ -168,7 +172,7 @@ def id_lower_bound(flt: Mapping[str, Any] | None) -> int | None:
             continue
         v = _coerce("int", raw)
         if v is None:
-            return None
+            return sys.maxsize
         lo = v + 1 if op == ">" else v
         best = lo if best is None else max(best, lo)
     return best

@@ -123,10 +123,12 @@ def projector(select: Any, scalar_fields: list[str], multi: tuple[str, ...]) -> 
         elif n != "*" and n not in wanted and (n in scalar_fields or n in multi or n.startswith("UF_")):
             wanted.append(n)
 
+    wanted_multi = [m for m in multi if m in wanted]
+
     def project(row: Row) -> Row:
-        out = {k: row.get(k) for k in wanted if k in row or k in scalar_fields}
-        for m in multi:
-            if m in out and not out[m]:
+        out = {k: row.get(k) for k in wanted}
+        for m in wanted_multi:
+            if not out[m]:
                 del out[m]  # the portal leaves out empty multi-fields
         if uf:
             for k, v in row.items():
@@ -140,17 +142,19 @@ def projector(select: Any, scalar_fields: list[str], multi: tuple[str, ...]) -> 
 def run_list(table: Table, kinds: Mapping[str, str], params: Mapping[str, Any],
              project: Callable[[Row], Row], extra_preds: list[Callable[[Row], bool]] | None = None) -> Answer:
     flt = _as_mapping(param(params, "filter"), "filter")
-    preds = compile_filter(flt, kinds) + (extra_preds or [])
     order = _order(param(params, "order"))
     start = _int(param(params, "start", 0) or 0, "start")
+    by_id = len(order) == 1 and order[0][0] == "ID"
+    lowest = id_lower_bound(flt) if by_id and not order[0][1] else None
+    if lowest is not None:  # the bisect below already applies `>ID` / `>=ID`
+        flt = {k: v for k, v in flt.items() if str(k).upper() not in (">ID", ">=ID")}
+    preds = compile_filter(flt, kinds) + (extra_preds or [])
 
     def ok(row: Row) -> bool:
         return all(p(row) for p in preds)
 
-    by_id = len(order) == 1 and order[0][0] == "ID"
     if by_id:
-        descending = order[0][1]
-        source = table.iter_from(None if descending else id_lower_bound(flt), descending=descending)
+        source = table.iter_from(lowest, descending=order[0][1])
         if start == -1:  # fast mode: no count, stop at 50
             page = []
             for row in source:

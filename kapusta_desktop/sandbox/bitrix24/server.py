@@ -231,7 +231,7 @@ class Bitrix24Sandbox:
         if fault == "slow":
             await asyncio.sleep(self.faults.config.slow_seconds)
         self.stats.statuses[200] += 1
-        return web.Response(body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+        return web.Response(body=json.dumps(payload, separators=(",", ":")).encode(),
                             content_type="application/json", charset="utf-8")
 
     def _error(self, exc: ApiFault) -> web.Response:
