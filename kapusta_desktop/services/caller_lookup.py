@@ -184,12 +184,13 @@ class CallerLookup:
         leads = [oid for kind, oid in rows if kind == "lead"]
         out: list[CallerMatch] = []
         seen_contacts: set[int] = set()
-        for contact in Contact.select().where(Contact.id.in_(contacts), Contact.deleted == False):  # noqa: E712
+        # Skip empty probes: each query costs more to build than to run.
+        for contact in self._rows(Contact, contacts):
             seen_contacts.add(contact.id)
             out.append(self._contact_match(contact, REASON_EXACT))
-        for company in Company.select().where(Company.id.in_(companies), Company.deleted == False):  # noqa: E712
+        for company in self._rows(Company, companies):
             out.append(self._company_match(company))
-        for lead in Lead.select().where(Lead.id.in_(leads)):
+        for lead in Lead.select().where(Lead.id.in_(leads)) if leads else ():
             out.append(
                 CallerMatch(
                     kind="lead",
@@ -204,16 +205,22 @@ class CallerLookup:
             )
         return out
 
+    @staticmethod
+    def _rows(model: type[Contact] | type[Company], ids: list[int]) -> list:
+        if not ids:
+            return []
+        return list(model.select().where(model.id.in_(ids), model.deleted == False))  # noqa: E712
+
     def _contact_match(self, contact: Contact, reason: str) -> CallerMatch:
-        company = contact.company if contact.company_id else None
+        company = Company.get_or_none(Company.id == contact.company_id) if contact.company_id else None
         links = DealContact.select(DealContact.deal).where(DealContact.contact == contact.id)
         deal_ids = [d for (d,) in links.tuples()]
-        query = Deal.select().where(Deal.closed == False, Deal.deleted == False)  # noqa: E712
+        # Two index probes (by id, by company) rather than one OR that SQLite would answer by a scan.
+        open_deal = (Deal.closed == False) & (Deal.deleted == False)  # noqa: E712
+        found = list(Deal.select().where(Deal.id.in_(deal_ids), open_deal)) if deal_ids else []
         if company is not None:
-            query = query.where((Deal.id.in_(deal_ids)) | (Deal.company == company.id))
-        else:
-            query = query.where(Deal.id.in_(deal_ids))
-        deals = self._deal_briefs(query)
+            found += list(Deal.select().where(Deal.company == company.id, open_deal))
+        deals = self._deal_briefs(found)
         tasks = self._task_briefs([d.id for d in deals], contact.id)
         responsible = deals[0].responsible_id if deals and deals[0].responsible_id else contact.responsible_id
         return CallerMatch(
@@ -233,7 +240,7 @@ class CallerLookup:
 
     def _company_match(self, company: Company) -> CallerMatch:
         deals = self._deal_briefs(
-            Deal.select().where(Deal.company == company.id, Deal.closed == False, Deal.deleted == False)  # noqa: E712
+            list(Deal.select().where(Deal.company == company.id, Deal.closed == False, Deal.deleted == False))  # noqa: E712
         )
         tasks = self._task_briefs([d.id for d in deals], None)
         responsible = deals[0].responsible_id if deals and deals[0].responsible_id else company.responsible_id
@@ -252,9 +259,10 @@ class CallerLookup:
             tasks=tuple(tasks),
         )
 
-    def _deal_briefs(self, query: object) -> list[DealBrief]:
+    def _deal_briefs(self, deals: list[Deal]) -> list[DealBrief]:
         names = self._stages()
-        rows = query.order_by(Deal.date_create.desc()).limit(MAX_DEALS)  # type: ignore[attr-defined]
+        unique = {d.id: d for d in deals}.values()
+        newest = sorted(unique, key=lambda d: (d.date_create is not None, d.date_create, d.id), reverse=True)
         return [
             DealBrief(
                 id=d.id,
@@ -267,22 +275,19 @@ class CallerLookup:
                 is_vip=d.is_vip,
                 responsible_id=d.responsible_id,
             )
-            for d in rows
+            for d in list(newest)[:MAX_DEALS]
         ]
 
     @staticmethod
     def _task_briefs(deal_ids: list[int], contact_id: int | None) -> list[TaskBrief]:
-        cond = Task.deal.in_(deal_ids) if deal_ids else None
+        open_task = Task.status.in_(OPEN_TASK_STATUSES) & (Task.deleted == False)  # noqa: E712
+        found: dict[int, Task] = {}
+        if deal_ids:
+            found.update((t.id, t) for t in Task.select().where(Task.deal.in_(deal_ids), open_task))
         if contact_id is not None:
-            cond = (Task.contact == contact_id) if cond is None else (cond | (Task.contact == contact_id))
-        if cond is None:
-            return []
-        rows = (
-            Task.select()
-            .where(cond, Task.status.in_(OPEN_TASK_STATUSES), Task.deleted == False)  # noqa: E712
-            .order_by(Task.deadline.asc(nulls="LAST"))
-            .limit(MAX_TASKS)
-        )
+            found.update((t.id, t) for t in Task.select().where(Task.contact == contact_id, open_task))
+        far = dt.datetime.max
+        rows = sorted(found.values(), key=lambda t: (t.deadline or far, t.id))[:MAX_TASKS]
         return [TaskBrief(id=t.id, title=t.title, deadline=t.deadline, status=t.status) for t in rows]
 
     @staticmethod
