@@ -17,6 +17,7 @@ COMMANDS: list[str] = [
     "db",
     "config",
     "sync",
+    "simulate_call",
 ]
 
 
