@@ -72,7 +72,7 @@ def _deal_responsible(record: CallRecord) -> int | None:
     return None
 
 
-def _owner(record: CallRecord) -> tuple[int, int] | None:
+def _owner(record: CallRecord, *, with_deal: bool = True) -> tuple[int, int] | None:
     """(OWNER_TYPE_ID, Bitrix24 id) of the item to bind the call to; raises while it waits for a push."""
     waiting = False
     for model, type_id, local_id in (
@@ -80,7 +80,7 @@ def _owner(record: CallRecord) -> tuple[int, int] | None:
         (Contact, OWNER_CONTACT, record.contact_id),
         (Company, OWNER_COMPANY, record.company_id),
     ):
-        if not local_id:
+        if not local_id or (type_id == OWNER_DEAL and not with_deal):
             continue
         row = model.get_or_none(model.id == local_id)
         if row is None:
@@ -191,8 +191,8 @@ async def _push_external_call(client: Bitrix24Client, record: CallRecord) -> int
             params["USER_PHONE_INNER"] = record.extension
         if record.line_number:
             params["LINE_NUMBER"] = record.line_number
-        owner = _owner(record)
-        if owner is not None and owner[0] in (OWNER_CONTACT, OWNER_COMPANY):
+        owner = _owner(record, with_deal=False)  # register binds to a contact, company or lead
+        if owner is not None:
             params["CRM_ENTITY_TYPE"] = "CONTACT" if owner[0] == OWNER_CONTACT else "COMPANY"
             params["CRM_ENTITY_ID"] = owner[1]
         elif owner is None:
