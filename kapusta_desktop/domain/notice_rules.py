@@ -247,7 +247,7 @@ def vip_reason(*, company_is_vip: bool, amount: Decimal | None, threshold: Decim
 
 def esc(value: object, limit: int = MAX_FIELD) -> str:
     """One piece of CRM data, cut to `limit` characters and escaped for HTML parse mode."""
-    text = " ".join(str(value).split())  # CRM fields carry stray newlines and tabs
+    text = re.sub(r"[ \t\r\n\f\v]+", " ", str(value)).strip()  # CRM fields carry stray newlines and tabs
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return html.escape(text, quote=False)
