@@ -361,16 +361,17 @@ class Pusher:
             self._offline(jobs, exc, report)
             return False
         report.requests += res.http_requests
-        for job in jobs:
-            if job.key in res.errors:
-                self._settle_error(job, res.errors[job.key], report)
-            elif job.key in res.results:
-                try:
-                    self._settle_ok(job, res.results[job.key], res.results.get(job.key + "g"), report)
-                except m.MappingError as exc:
-                    self._fail(job, str(exc), report)
-            else:
-                self._settle_error(job, Bitrix24Error("no answer for this command in the batch"), report)
+        with OutboxEntry._meta.database.atomic():  # one commit for the whole answer
+            for job in jobs:
+                if job.key in res.errors:
+                    self._settle_error(job, res.errors[job.key], report)
+                elif job.key in res.results:
+                    try:
+                        self._settle_ok(job, res.results[job.key], res.results.get(job.key + "g"), report)
+                    except m.MappingError as exc:
+                        self._fail(job, str(exc), report)
+                else:
+                    self._settle_error(job, Bitrix24Error("no answer for this command in the batch"), report)
         return True
 
     async def _batch_without_retries(self, cmds: dict[str, tuple[str, dict[str, Any]]]) -> Any:
