@@ -340,6 +340,7 @@ class _Gen:
         self.manager_ids = manager_ids
         self.used_numbers: set[str] = set()
         self.used_titles: dict[str, int] = {}
+        self.issued_titles: set[str] = set()
         self.start = dt.datetime(2021, 1, 11, 9, 0, tzinfo=MSK)
         self.span_s = int((dt.datetime(2025, 6, 30, 18, 0, tzinfo=MSK) - self.start).total_seconds())
 
@@ -415,13 +416,15 @@ class _Gen:
         return base + inn_check_digit(base, _INN10_W), f"{region}01{1 + self.below(999):03d}"
 
     def unique_title(self, form: str, name: str) -> str:
+        """A company title not given before: "ООО «Альфа-Строй»", then with a city, then numbered."""
         count = self.used_titles.get(name, 0) + 1
         self.used_titles[name] = count
-        if count == 1:
-            return f"{form} «{name}»"
-        if count <= 4:
-            return f"{form} «{name} {self.pick(_CITIES)}»"
-        return f"{form} «{name}-{count}»"
+        title = f"{form} «{name}»" if count == 1 else f"{form} «{name} {self.pick(_CITIES)}»"
+        while title in self.issued_titles:
+            count += 1
+            title = f"{form} «{name}-{count}»"
+        self.issued_titles.add(title)
+        return title
 
 
 _COMPANY_FORM_TABLE = _expand(_COMPANY_FORMS)
@@ -461,7 +464,7 @@ def _companies(gen: _Gen, count: int) -> list[SampleCompany]:
         domain: str | None
         if form == "ИП":
             first, patronymic, last = gen.person()
-            title = f"ИП {last} {first} {patronymic}"
+            title = gen.unique_title("ИП", f"{last} {first} {patronymic}")[:-1].replace("«", "", 1)
             domain = None
             inn, kpp = gen.inn_kpp(sole_trader=True)
             emails: tuple[str, ...] = (f"{_translit(last)}{10 + gen.below(90)}@{gen.pick(_EMAIL_DOMAINS)}",)
