@@ -34,37 +34,35 @@ async def test_list_all_carries_2500_rows_per_http_request() -> None:
 
 @pytest.mark.anyio
 async def test_incremental_listing_by_date_modify_and_changes_behind_our_back() -> None:
-    async with Bitrix24Sandbox(companies=40, rate=1000, burst=1000) as sb:
-        async with quick_client(sb) as c:
-            api = Bitrix24Api(c)
-            cutoff = max(r["DATE_MODIFY"] for r in sb.rows("deal"))
-            assert [r async for r in api.crm_list_modified_since("deal", cutoff)] == []
-            assert sb.act_update("deal", 7, {"STAGE_ID": "WON"}, user_id=3)
-            assert sb.act_delete("deal", 8)
-            changed = [row async for page in api.crm_list_modified_since("deal", cutoff) for row in page]
-            assert [r["ID"] for r in changed] == ["7"]
-            assert changed[0]["STAGE_ID"] == "WON" and changed[0]["STAGE_SEMANTIC_ID"] == "S"
-            with pytest.raises(e.NotFound):
-                await api.deal_get(8)
+    async with Bitrix24Sandbox(companies=40, rate=1000, burst=1000) as sb, quick_client(sb) as c:
+        api = Bitrix24Api(c)
+        cutoff = max(r["DATE_MODIFY"] for r in sb.rows("deal"))
+        assert [r async for r in api.crm_list_modified_since("deal", cutoff)] == []
+        assert sb.act_update("deal", 7, {"STAGE_ID": "WON"}, user_id=3)
+        assert sb.act_delete("deal", 8)
+        changed = [row async for page in api.crm_list_modified_since("deal", cutoff) for row in page]
+        assert [r["ID"] for r in changed] == ["7"]
+        assert changed[0]["STAGE_ID"] == "WON" and changed[0]["STAGE_SEMANTIC_ID"] == "S"
+        with pytest.raises(e.NotFound):
+            await api.deal_get(8)
 
 
 @pytest.mark.anyio
 async def test_batch_reports_failed_commands_without_failing_the_rest() -> None:
-    async with Bitrix24Sandbox(companies=10, rate=1000, burst=1000) as sb:
-        async with quick_client(sb) as c:
-            cmds = {f"d{i}": ("crm.deal.get", {"id": i}) for i in range(1, 60)}
-            cmds["missing"] = ("crm.deal.get", {"id": 999999})
-            cmds["nomethod"] = ("crm.nothing.here", {})
-            res = await c.batch(cmds)
-            assert res.http_requests == 2  # 61 commands -> 50 + 11
-            assert len(res.results) == 59 and res.results["d5"]["ID"] == "5"
-            assert isinstance(res.errors["missing"], e.NotFound)
-            assert isinstance(res.errors["nomethod"], e.MethodNotFound)
-            ref = await c.batch({"a": ("crm.deal.get", {"id": 3}),
-                                 "b": ("crm.company.get", {"id": "$result[a][COMPANY_ID]"})})
-            company_id = ref.results["a"]["COMPANY_ID"]
-            if company_id:
-                assert ref.results["b"]["ID"] == company_id
+    async with Bitrix24Sandbox(companies=10, rate=1000, burst=1000) as sb, quick_client(sb) as c:
+        cmds = {f"d{i}": ("crm.deal.get", {"id": i}) for i in range(1, 60)}
+        cmds["missing"] = ("crm.deal.get", {"id": 999999})
+        cmds["nomethod"] = ("crm.nothing.here", {})
+        res = await c.batch(cmds)
+        assert res.http_requests == 2  # 61 commands -> 50 + 11
+        assert len(res.results) == 59 and res.results["d5"]["ID"] == "5"
+        assert isinstance(res.errors["missing"], e.NotFound)
+        assert isinstance(res.errors["nomethod"], e.MethodNotFound)
+        ref = await c.batch({"a": ("crm.deal.get", {"id": 3}),
+                             "b": ("crm.company.get", {"id": "$result[a][COMPANY_ID]"})})
+        company_id = ref.results["a"]["COMPANY_ID"]
+        if company_id:
+            assert ref.results["b"]["ID"] == company_id
 
 
 @pytest.mark.anyio
@@ -172,28 +170,27 @@ async def test_operation_time_limit_answer_is_retried_after_a_pause() -> None:
 
 @pytest.mark.anyio
 async def test_webhook_gets_wrong_auth_type_for_telephony_and_helpers_work() -> None:
-    async with Bitrix24Sandbox(companies=20, rate=1000, burst=1000) as sb:
-        async with quick_client(sb) as c:
-            api = Bitrix24Api(c)
-            with pytest.raises(e.WrongAuthType):
-                await api.external_call_register({"USER_ID": 1, "PHONE_NUMBER": "+79990001122", "TYPE": 2})
-            contact = sb.rows("contact")[0]
-            found = await api.find_by_phone([contact["PHONE"][0]["VALUE"]])
-            assert int(contact["ID"]) in found["CONTACT"]
-            cid = await api.crm_add("contact", {"NAME": "Пётр", "PHONE": [{"VALUE": "+7 495 111-22-33"}],
-                                                "ORIGINATOR_ID": "kapusta", "ORIGIN_ID": "c-1"})
-            assert (await api.crm_find_by_origin("contact", "kapusta", "c-1"))["ID"] == str(cid)
-            assert await api.timeline_comment_add("contact", cid, "Перезвонить") > 0
-            deal_id = await api.deal_add({"TITLE": "Охрана склада", "OPPORTUNITY": 1000})
-            assert await api.deal_contacts_set(deal_id, [cid])
-            assert (await api.deal_contacts_get(deal_id))[0]["CONTACT_ID"] == str(cid)
-            task = await api.task_add({"TITLE": "Позвонить", "RESPONSIBLE_ID": 2, "UF_CRM_TASK": [f"D_{deal_id}"]})
-            assert task["responsibleId"] == "2" and task["ufCrmTask"] == [f"D_{deal_id}"]
-            assert await api.task_get(10**6) is None
-            assert [s["STATUS_ID"] for s in await api.deal_stages()][:2] == ["NEW", "PREPARATION"]
-            assert (await api.deal_categories())[0]["id"] == 0
-            assert await api.user_is_admin() is True
-            assert len(await api.users()) == 8
+    async with Bitrix24Sandbox(companies=20, rate=1000, burst=1000) as sb, quick_client(sb) as c:
+        api = Bitrix24Api(c)
+        with pytest.raises(e.WrongAuthType):
+            await api.external_call_register({"USER_ID": 1, "PHONE_NUMBER": "+79990001122", "TYPE": 2})
+        contact = sb.rows("contact")[0]
+        found = await api.find_by_phone([contact["PHONE"][0]["VALUE"]])
+        assert int(contact["ID"]) in found["CONTACT"]
+        cid = await api.crm_add("contact", {"NAME": "Пётр", "PHONE": [{"VALUE": "+7 495 111-22-33"}],
+                                            "ORIGINATOR_ID": "kapusta", "ORIGIN_ID": "c-1"})
+        assert (await api.crm_find_by_origin("contact", "kapusta", "c-1"))["ID"] == str(cid)
+        assert await api.timeline_comment_add("contact", cid, "Перезвонить") > 0
+        deal_id = await api.deal_add({"TITLE": "Охрана склада", "OPPORTUNITY": 1000})
+        assert await api.deal_contacts_set(deal_id, [cid])
+        assert (await api.deal_contacts_get(deal_id))[0]["CONTACT_ID"] == str(cid)
+        task = await api.task_add({"TITLE": "Позвонить", "RESPONSIBLE_ID": 2, "UF_CRM_TASK": [f"D_{deal_id}"]})
+        assert task["responsibleId"] == "2" and task["ufCrmTask"] == [f"D_{deal_id}"]
+        assert await api.task_get(10**6) is None
+        assert [s["STATUS_ID"] for s in await api.deal_stages()][:2] == ["NEW", "PREPARATION"]
+        assert (await api.deal_categories())[0]["id"] == 0
+        assert await api.user_is_admin() is True
+        assert len(await api.users()) == 8
 
 
 @pytest.mark.anyio
