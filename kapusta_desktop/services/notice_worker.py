@@ -331,6 +331,7 @@ class NoticeWorker:
 
     def _halt(self, notice: Notice, entry: OutboxEntry, exc: TelegramError) -> None:
         reason = f"the bot token was refused ({exc.description}); enter a working token"
+        first = self.halted is None  # lanes already in flight may hear the same 401
         self.halted = reason
         notice.state = "pending"
         notice.attempts -= 1
@@ -339,6 +340,7 @@ class NoticeWorker:
         with Notice._meta.database.atomic():
             notice.save()
             entry.save()
-        log.error("Telegram sending halted: %s", reason)
-        self._bus.publish(TelegramTokenRejected(reason))
+        if first:
+            log.error("Telegram sending halted: %s", reason)
+            self._bus.publish(TelegramTokenRejected(reason))
         self._bus.publish(NoticesChanged())
