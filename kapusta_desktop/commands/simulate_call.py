@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 
+from kapusta_desktop.integrations.mango.demo import DEMO_KEY, DEMO_SALT  # light: two constants
+
 NAME = "simulate-call"
 HELP = "send a signed scripted Mango call (answered, missed, queue, transfer, callback) to a listener"
 
 KEY_ENV = "KAPUSTA_MANGO_API_KEY"
 SALT_ENV = "KAPUSTA_MANGO_API_SALT"
-DEMO_KEY = "demo0mango0api0key0000"
-DEMO_SALT = "demo0mango0api0salt000"
+__all__ = ["DEMO_KEY", "DEMO_SALT", "HELP", "NAME", "configure", "run"]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
