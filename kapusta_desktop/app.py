@@ -77,13 +77,18 @@ def run_gui(args: argparse.Namespace) -> int:
     tenders = TenderService(database_proxy, bus, window.service)
     tenders.start()
     add_tenders_view(window, tenders)
+    from kapusta_desktop.ui.calls_wiring import CallsRuntime
+
+    calls = CallsRuntime(window, bus, database_proxy, demo=profile.demo)  # Mango listener, pop-ups, call views
     window.show()
     try:
         with loop:
             tender_watch = loop.create_task(watch_tenders(tenders))  # deadline notices, deal stage catch-up
+            loop.run_until_complete(calls.start())
             app_close = asyncio.Event()
             app.aboutToQuit.connect(app_close.set)
             loop.run_until_complete(app_close.wait())
+            loop.run_until_complete(calls.stop())  # stop taking events before the store closes
             tender_watch.cancel()
             tenders.stop()
     finally:
