@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from kapusta_desktop.domain.events import DealStageChanged
 from kapusta_desktop.services.editing import ContactInput, DealInput, EditingService, PhoneInput
 from kapusta_desktop.services.sync import actions
+from kapusta_desktop.services.sync.cache import now_utc
 from kapusta_desktop.store.models import Contact, Deal, DealContact, OutboxEntry, Phone
 from tests.sync.helpers import compare_cache_with_portal, rig
 
@@ -35,6 +37,15 @@ async def test_full_pull_mirrors_the_portal_and_idle_pull_costs_one_request(db) 
         idle = await r.engine.sync_now()
         assert idle.ok and r.sandbox.stats.requests - before == 1
         assert idle.pull is not None and idle.pull.created == 0
+        # Past the look-back period the pull asks strictly for newer rows: nothing comes back at all.
+        later = now_utc() + dt.timedelta(seconds=61)
+        r.engine.puller.clock = lambda: later
+        quiet = await r.engine.puller.incremental()
+        assert sum(quiet.rows.values()) == 0
+        deal = Deal.select().first()
+        r.sandbox.act_update("deal", deal.b24_id, {"TITLE": "Изменено в Битрикс24"}, user_id=2)
+        changed = await r.engine.puller.incremental()
+        assert changed.rows["deal"] == 1 and Deal.get_by_id(deal.id).title == "Изменено в Битрикс24"
 
 
 async def test_offline_edit_arrives_exactly_once_when_the_portal_is_back(db) -> None:

@@ -62,7 +62,7 @@ class SyncEngine:
         interval: float = DEFAULT_INTERVAL,
         reconcile_every: int = 120,  # cycles: an hour at the default interval
         rules: EventRules | None = None,
-        overlap: dt.timedelta = dt.timedelta(minutes=2),
+        overlap: dt.timedelta = dt.timedelta(seconds=60),
         worker_id: str = "desk",
         call_logger: Callable[..., object] | None = None,
         connection_kind: str = "webhook",

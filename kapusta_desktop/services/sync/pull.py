@@ -114,7 +114,7 @@ class Puller:
         self,
         client: Bitrix24Client,
         *,
-        overlap: dt.timedelta = dt.timedelta(minutes=2),
+        overlap: dt.timedelta = dt.timedelta(seconds=60),
         rules: EventRules | None = None,
         on_progress: ProgressCallback | None = None,
         clock: Callable[[], dt.datetime] = now_utc,
@@ -276,7 +276,7 @@ class Puller:
                     done += len(more)
                     self.on_progress(kind, done, None)
             report.rows[kind] = done
-            self._advance_cursor(kind, newest, started)
+            self._advance_cursor(kind, newest, started, paged=done >= PAGE_SIZE)
         return report
 
     async def _apply_changed(
@@ -291,27 +291,42 @@ class Puller:
                                             or known[r.b24_id] != r.modified])
         return self._apply(writer, q, records, report) if records else None
 
+    # Cursor per kind: the newest DATE_MODIFY taken in ("stamp") and when it last moved ("set_at", our clock).
+    # For `overlap` after it moves, pulls look back `overlap` before the stamp, so a row whose save became
+    # visible late (an older DATE_MODIFY) is still caught; after that, pulls ask strictly for newer rows, so
+    # an idle desk costs one request with nothing in it.
+
+    def _cursor(self, kind: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+        raw = _cursor_get(f"b24.{kind}.modified")
+        if not raw:
+            return None, None
+        stamp, _, set_at = raw.partition("|")
+        return dt.datetime.fromisoformat(stamp), (dt.datetime.fromisoformat(set_at) if set_at else None)
+
     def _since(self, kind: str) -> str:
-        value = _cursor_get(f"b24.{kind}.modified")
-        if not value:
+        stamp, set_at = self._cursor(kind)
+        if stamp is None:
             return "2000-01-01T00:00:00+00:00"
-        cursor = dt.datetime.fromisoformat(value)
-        return m.format_datetime(cursor - self.overlap)
+        if set_at is None or self.clock() - set_at < self.overlap:
+            return m.format_datetime(stamp - self.overlap)
+        return m.format_datetime(stamp)
 
     def _advance_cursor(
-        self, kind: str, newest: dt.datetime | None, started: dt.datetime, *, replace: bool = False
+        self, kind: str, newest: dt.datetime | None, started: dt.datetime, *, replace: bool = False,
+        paged: bool = False,
     ) -> None:
-        name = f"b24.{kind}.modified"
-        old = None if replace else _cursor_get(name)
-        candidates = [d for d in (newest, dt.datetime.fromisoformat(old) if old else None) if d is not None]
+        old, _ = (None, None) if replace else self._cursor(kind)
+        candidates = [d for d in (newest, old) if d is not None]
         if not candidates:
-            if replace:
-                _cursor_set(name, started.isoformat())
-            return
-        # Never past the moment the pull started: a row saved while we listed must come again.
-        value = min(max(candidates), started)
-        if value.isoformat() != old:
-            _cursor_set(name, value.isoformat())
+            value = started
+        else:
+            value = max(candidates)
+            if replace or paged:
+                # Listing took several requests: a row saved meanwhile may carry an older stamp than the
+                # newest we saw. Never past the moment the pull started (and the look-back covers skew).
+                value = min(value, started)
+        if value != old:
+            _cursor_set(f"b24.{kind}.modified", f"{value.isoformat()}|{self.clock().isoformat()}")
 
     @staticmethod
     def _parse(q: KindQuery, page: list[dict[str, Any]], report: PullReport) -> list[m.RemoteRecord]:

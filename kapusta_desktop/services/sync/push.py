@@ -155,10 +155,26 @@ class Pusher:
         lookups = [j for j in ready if j.lookup]
         if lookups and not await self._lookup_origins(lookups, report):
             return report
-        for start in range(0, len(ready), MAX_COMMANDS // 2):
-            if not await self._send(ready[start:start + MAX_COMMANDS // 2], report):
+        for chunk in self._pack([j for j in ready if j.op in ("create", "update", "delete")]):
+            if not await self._send(chunk, report):
                 break
         return report
+
+    def _pack(self, jobs: list[Job]) -> list[list[Job]]:
+        """Jobs into batches of at most 50 commands (a job is one command, two with a read-back)."""
+        chunks: list[list[Job]] = []
+        current: list[Job] = []
+        size = 0
+        for job in jobs:
+            n = len(self._commands(job))
+            if current and size + n > MAX_COMMANDS:
+                chunks.append(current)
+                current, size = [], 0
+            current.append(job)
+            size += n
+        if current:
+            chunks.append(current)
+        return chunks
 
     # ------------------------------------------------------------------ claiming
 
