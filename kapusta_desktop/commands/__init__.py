@@ -18,6 +18,7 @@ COMMANDS: list[str] = [
     "config",
     "sync",
     "simulate_call",
+    "sandbox",
 ]
 
 
