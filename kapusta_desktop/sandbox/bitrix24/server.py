@@ -95,7 +95,6 @@ class Bitrix24Sandbox:
         self.stats = SandboxStats()
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
-        self._busy = asyncio.Lock()  # one REST call at a time: the state is a plain in-memory structure
 
     # --- lifecycle ----------------------------------------------------------------------------
 
