@@ -214,8 +214,9 @@ class NoticeWorker:
             notice.state = "sending"
             notice.attempts += 1
             entry.attempts += 1
-            notice.save()
-            entry.save()
+            with Notice._meta.database.atomic():
+                notice.save()
+                entry.save()
             try:
                 sent = await self._client.send_message(
                     chat,

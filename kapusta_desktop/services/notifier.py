@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 import peewee
 
@@ -27,6 +28,7 @@ from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.notice_events import NoticesChanged
 from kapusta_desktop.store.models import Deal, Notice, OutboxEntry, Setting, TelegramTarget, Tender, UserManager
 from kapusta_desktop.store.outbox import enqueue
+from kapusta_desktop.store.setting_values import get_value
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,9 @@ class Notifier:
     def handle(self, event: DomainEvent) -> list[Notice]:
         """Queue every notice `event` calls for; returns the notices created now (not earlier duplicates)."""
         config = load_config()
+        if not config.portal_url:
+            # The Bitrix24 connection knows the portal; the notice settings need not repeat it.
+            config = replace(config, portal_url=get_value("bitrix24.portal_url"))
         now = self._clock().replace(tzinfo=dt.UTC)
         planned = plan_notices(event, config, now=now, ctx=self._context(event))
         if not planned:
