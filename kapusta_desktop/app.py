@@ -85,10 +85,24 @@ def run_gui(args: argparse.Namespace) -> int:
         with loop:
             tender_watch = loop.create_task(watch_tenders(tenders))  # deadline notices, deal stage catch-up
             loop.run_until_complete(calls.start())
+            demo_portal, demo_url = None, None
+            if profile.demo:  # a loopback Bitrix24 holding the same sample data as the demo cache
+                from kapusta_desktop.commands._sync_demo import start_demo_portal
+
+                demo_portal, demo_url = loop.run_until_complete(start_demo_portal())
+            from kapusta_desktop.ui.sync_adapter import sync_runtime_from_settings
+
+            sync = sync_runtime_from_settings(window, bus, webhook_url=demo_url)  # pull/push schedule, Conflicts
+            if sync is not None:
+                sync.start()
             app_close = asyncio.Event()
             app.aboutToQuit.connect(app_close.set)
             loop.run_until_complete(app_close.wait())
             loop.run_until_complete(calls.stop())  # stop taking events before the store closes
+            if sync is not None:
+                loop.run_until_complete(sync.stop())
+            if demo_portal is not None:
+                loop.run_until_complete(demo_portal.stop())
             tender_watch.cancel()
             tenders.stop()
     finally:

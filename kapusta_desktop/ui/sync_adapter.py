@@ -81,6 +81,7 @@ class SyncRuntime:
 
     async def stop(self) -> None:
         await self.engine.stop()
+        await self.engine.client.aclose()
         self.signals.close()
 
     def _show_status(self, status: SyncStatus) -> None:
@@ -103,3 +104,46 @@ class SyncRuntime:
                 self.window.reload_views()
             except Exception:  # a view failing to reload must not stop the sync status
                 log.exception("reloading views after sync failed")
+
+
+def sync_runtime_from_settings(window: Any, bus: EventBus, *, webhook_url: str | None = None) -> SyncRuntime | None:
+    """The runtime for this desk's settings, or None (status bar says why) when Bitrix24 is not set up.
+
+    `webhook_url` overrides the keyring (the demo's sandbox). The interval comes from
+    `sync.interval_seconds`, the VIP amount from the notice rules.
+    """
+    from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeConfigError
+    from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
+    from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+    from kapusta_desktop.secret_store import BITRIX24_WEBHOOK, SecretStore, SecretStoreError
+    from kapusta_desktop.services.call_logging import push_call_log
+    from kapusta_desktop.services.sync.cache import EventRules
+    from kapusta_desktop.store.setting_values import get_value
+
+    def say(state: str, text: str) -> None:
+        if hasattr(window, "set_connection_state"):
+            window.set_connection_state("bitrix24", state, text)
+
+    url = webhook_url
+    if url is None:
+        if not get_value("bitrix24.enabled", False):
+            return None
+        if get_value("bitrix24.auth_mode", "webhook") != "webhook":
+            say("not_configured", "OAuth sync is not wired yet; use a webhook")
+            return None
+        try:
+            url = SecretStore().get(BITRIX24_WEBHOOK)
+        except SecretStoreError as exc:
+            say("error", str(exc))
+            return None
+        if not url:
+            say("not_configured", "no webhook saved")
+            return None
+    try:
+        vip = NoticeConfig.from_json(get_value("notices.config")).vip_amount_threshold
+    except NoticeConfigError:
+        vip = None
+    client = Bitrix24Client(WebhookAuth(url))
+    engine = SyncEngine(client, bus, interval=float(get_value("sync.interval_seconds", 30)),
+                        rules=EventRules(vip_amount=vip), call_logger=push_call_log)
+    return SyncRuntime(window, bus, engine)

@@ -153,7 +153,11 @@ class SyncEngine:
 
     def start(self) -> None:
         if self._loop_task is None or self._loop_task.done():
-            self._loop_task = asyncio.get_running_loop().create_task(self._run(), name="sync-engine")
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # the GUI starts it between run_until_complete calls of its qasync loop
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+            self._loop_task = loop.create_task(self._run(), name="sync-engine")
 
     def request_sync(self) -> None:
         """Run a cycle now instead of waiting for the timer (the toolbar's Sync now)."""
