@@ -216,10 +216,9 @@ class CallerLookup:
         links = DealContact.select(DealContact.deal).where(DealContact.contact == contact.id)
         deal_ids = [d for (d,) in links.tuples()]
         # Two index probes (by id, by company) rather than one OR that SQLite would answer by a scan.
-        open_deal = (Deal.closed == False) & (Deal.deleted == False)  # noqa: E712
-        found = list(Deal.select().where(Deal.id.in_(deal_ids), open_deal)) if deal_ids else []
+        found = list(Deal.select().where(Deal.id.in_(deal_ids))) if deal_ids else []
         if company is not None:
-            found += list(Deal.select().where(Deal.company == company.id, open_deal))
+            found += list(Deal.select().where(Deal.company == company.id))
         deals = self._deal_briefs(found)
         tasks = self._task_briefs([d.id for d in deals], contact.id)
         responsible = deals[0].responsible_id if deals and deals[0].responsible_id else contact.responsible_id
@@ -240,7 +239,7 @@ class CallerLookup:
 
     def _company_match(self, company: Company) -> CallerMatch:
         deals = self._deal_briefs(
-            list(Deal.select().where(Deal.company == company.id, Deal.closed == False, Deal.deleted == False))  # noqa: E712
+            list(Deal.select().where(Deal.company == company.id))
         )
         tasks = self._task_briefs([d.id for d in deals], None)
         responsible = deals[0].responsible_id if deals and deals[0].responsible_id else company.responsible_id
@@ -261,7 +260,7 @@ class CallerLookup:
 
     def _deal_briefs(self, deals: list[Deal]) -> list[DealBrief]:
         names = self._stages()
-        unique = {d.id: d for d in deals}.values()
+        unique = {d.id: d for d in deals if not d.closed and not d.deleted}.values()
         newest = sorted(unique, key=lambda d: (d.date_create is not None, d.date_create, d.id), reverse=True)
         return [
             DealBrief(
@@ -280,12 +279,14 @@ class CallerLookup:
 
     @staticmethod
     def _task_briefs(deal_ids: list[int], contact_id: int | None) -> list[TaskBrief]:
-        open_task = Task.status.in_(OPEN_TASK_STATUSES) & (Task.deleted == False)  # noqa: E712
         found: dict[int, Task] = {}
         if deal_ids:
-            found.update((t.id, t) for t in Task.select().where(Task.deal.in_(deal_ids), open_task))
+            found.update((t.id, t) for t in Task.select().where(Task.deal.in_(deal_ids)))
         if contact_id is not None:
-            found.update((t.id, t) for t in Task.select().where(Task.contact == contact_id, open_task))
+            found.update((t.id, t) for t in Task.select().where(Task.contact == contact_id))
+        # Open/deleted are filtered here: with those (indexed, low-selectivity) columns in the WHERE,
+        # SQLite without statistics may walk the `closed`/`deleted` index instead of the foreign key.
+        found = {i: t for i, t in found.items() if t.status in OPEN_TASK_STATUSES and not t.deleted}
         far = dt.datetime.max
         rows = sorted(found.values(), key=lambda t: (t.deadline or far, t.id))[:MAX_TASKS]
         return [TaskBrief(id=t.id, title=t.title, deadline=t.deadline, status=t.status) for t in rows]
