@@ -87,6 +87,7 @@ class Company(SyncedModel):
     inn = peewee.CharField(max_length=12, null=True, index=True)
     kpp = peewee.CharField(max_length=9, null=True)
     site = peewee.CharField(max_length=255, null=True)
+    site_item_id = peewee.IntegerField(null=True)  # Bitrix24 id of the WEB item `site` mirrors
     address = peewee.TextField(null=True)
     is_vip = peewee.BooleanField(default=False)
     responsible = peewee.ForeignKeyField(UserManager, null=True, on_delete="SET NULL")

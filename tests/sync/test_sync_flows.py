@@ -19,9 +19,16 @@ pytestmark = pytest.mark.anyio
 
 def _deal_input(deal: Deal, **changes) -> DealInput:
     contacts = [c.contact_id for c in DealContact.select().where(DealContact.deal == deal.id)]
-    data = DealInput(title=deal.title, stage_id=deal.stage_id, amount=deal.amount, currency=deal.currency,
-                     company_id=deal.company_id, contact_ids=contacts, responsible_id=deal.responsible_id,
-                     comment=deal.comment)
+    data = DealInput(
+        title=deal.title,
+        stage_id=deal.stage_id,
+        amount=deal.amount,
+        currency=deal.currency,
+        company_id=deal.company_id,
+        contact_ids=contacts,
+        responsible_id=deal.responsible_id,
+        comment=deal.comment,
+    )
     for k, v in changes.items():
         setattr(data, k, v)
     return data
@@ -100,8 +107,7 @@ async def test_same_field_edited_on_both_sides_is_a_conflict_and_both_actions_wo
             row = Deal.get_by_id(deal.id)
             assert row.title == f"Их {deal.id}" and row.sync_state == "conflict"
             assert row.conflicts == {"title": {"mine": f"Моё {deal.id}", "theirs": f"Их {deal.id}"}}
-        assert {(c.record_id, c.field) for c in actions.list_conflicts()} == {(first.id, "title"),
-                                                                               (second.id, "title")}
+        assert {(c.record_id, c.field) for c in actions.list_conflicts()} == {(first.id, "title"), (second.id, "title")}
         await r.engine.sync_now()  # the clash waits for the operator: Bitrix24 keeps theirs
         assert r.sandbox.row("deal", first.b24_id)["TITLE"] == f"Их {first.id}"
 
@@ -135,8 +141,9 @@ async def test_creates_carry_origin_and_phone_items_keep_their_ids(db) -> None:
     async with rig() as r:
         await r.engine.sync_now(full=True)
         editing = EditingService(db)
-        c = editing.save_contact(None, ContactInput(name="Пётр", last_name="Сидоров",
-                                                    phones=[PhoneInput("8 (916) 555-01-02", "MOBILE")]))
+        c = editing.save_contact(
+            None, ContactInput(name="Пётр", last_name="Сидоров", phones=[PhoneInput("8 (916) 555-01-02", "MOBILE")])
+        )
         await r.engine.sync_now()
         c = Contact.get_by_id(c.id)
         portal = r.sandbox.row("contact", c.b24_id)
@@ -144,8 +151,17 @@ async def test_creates_carry_origin_and_phone_items_keep_their_ids(db) -> None:
         phone = Phone.get((Phone.owner_type == "contact") & (Phone.owner_id == c.id))
         assert phone.b24_item_id == int(portal["PHONE"][0]["ID"])
         # Change the number and add one: the first item keeps its id, the second is added.
-        editing.save_contact(c.id, ContactInput(name="Пётр", last_name="Сидоров", phones=[
-            PhoneInput("8 (916) 555-09-09", "MOBILE", phone.b24_item_id), PhoneInput("+7 495 123-45-67", "WORK")]))
+        editing.save_contact(
+            c.id,
+            ContactInput(
+                name="Пётр",
+                last_name="Сидоров",
+                phones=[
+                    PhoneInput("8 (916) 555-09-09", "MOBILE", phone.b24_item_id),
+                    PhoneInput("+7 495 123-45-67", "WORK"),
+                ],
+            ),
+        )
         await r.engine.sync_now()
         items = r.sandbox.row("contact", c.b24_id)["PHONE"]
         assert (items[0]["ID"], items[0]["VALUE"]) == (str(phone.b24_item_id), "8 (916) 555-09-09")
@@ -155,12 +171,14 @@ async def test_creates_carry_origin_and_phone_items_keep_their_ids(db) -> None:
         await r.engine.sync_now()
         made = Deal.get_by_id(d.id).b24_id
         Deal.update(b24_id=None, sync_state="pending").where(Deal.id == d.id).execute()
-        OutboxEntry.update(state="pending", attempts=1).where(OutboxEntry.entity_id == d.id,
-                                                              OutboxEntry.entity_type == "deal").execute()
+        OutboxEntry.update(state="pending", attempts=1).where(
+            OutboxEntry.entity_id == d.id, OutboxEntry.entity_type == "deal"
+        ).execute()
         await r.engine.sync_now()
         assert Deal.get_by_id(d.id).b24_id == made
         assert [x["ID"] for x in r.sandbox.rows("deal") if x.get("ORIGIN_ID") == Deal.get_by_id(d.id).origin_id] == [
-            str(made)]
+            str(made)
+        ]
 
 
 async def test_stage_change_in_bitrix24_raises_the_domain_event(db) -> None:
@@ -172,3 +190,27 @@ async def test_stage_change_in_bitrix24_raises_the_domain_event(db) -> None:
         changes = [e for e in r.events if isinstance(e, DealStageChanged)]
         assert [(e.deal_id, e.new_stage) for e in changes] == [(deal.id, "won")]
         assert Deal.get_by_id(deal.id).closed is True
+
+
+async def test_company_site_change_keeps_the_web_item(db) -> None:
+    from kapusta_desktop.services.editing import CompanyInput
+    from kapusta_desktop.store.models import Company
+
+    async with rig() as r:
+        await r.engine.sync_now(full=True)
+        co = Company.select().where(Company.site.is_null(False)).first()
+        item = co.site_item_id
+        assert item is not None
+        EditingService(db).save_company(
+            co.id,
+            CompanyInput(title=co.title, inn=co.inn, kpp=co.kpp, site="novy-sait.ru", responsible_id=co.responsible_id),
+        )
+        await r.engine.sync_now()
+        web = r.sandbox.row("company", co.b24_id)["WEB"]
+        assert [(w["ID"], w["VALUE"]) for w in web] == [(str(item), "novy-sait.ru")]
+        await r.engine.sync_now()
+        assert Company.get_by_id(co.id).site == "novy-sait.ru"
+        made = EditingService(db).save_company(None, CompanyInput(title="ООО Новая", site="novaya.ru"))
+        await r.engine.sync_now()
+        made = Company.get_by_id(made.id)
+        assert made.site_item_id == int(r.sandbox.row("company", made.b24_id)["WEB"][0]["ID"])

@@ -286,6 +286,8 @@ class CacheWriter:
         for rec, values in new_rows:
             data = {k: v for k, v in values.items() if k in model._meta.fields}
             data.update(b24_id=rec.b24_id, sync_state=SyncState.SYNCED.value, remote_modified=rec.modified)
+            if spec.entity_type == "company":
+                data["site_item_id"] = rec.web_item_id
             if rec.origin_id and rec.originator_id == m.ORIGINATOR_ID:
                 data["origin_id"] = rec.origin_id
             if spec.entity_type == "deal":
@@ -403,6 +405,9 @@ class CacheWriter:
             changed = True
         if spec.entity_type == "deal" and "closed" in values and row.closed != bool(values["closed"]):
             row.closed = bool(values["closed"])
+            changed = True
+        if spec.entity_type == "company" and row.site_item_id != rec.web_item_id:
+            row.site_item_id = rec.web_item_id
             changed = True
         if rec.modified and row.remote_modified != rec.modified:
             row.remote_modified = rec.modified

@@ -286,7 +286,9 @@ class Pusher:
                    .where(DealContact.deal == row.id).order_by(DealContact.sort)]
             kw["contact_ids"] = [_b24_of(Contact, cid, "contact") for cid in ids]
         if spec.entity_type == "company" and "site" in values and not create:
-            kw["web_item_id"] = None  # the item id is not kept locally; Bitrix24 adds the new address
+            kw["web_item_id"] = row.site_item_id  # change that item rather than add another
+        if spec.entity_type == "company" and values.get("site"):
+            multi = True  # read the WEB item id back
         if create and spec.has_origin:
             kw["origin_id"] = row.origin_id
         return m.fields_to_remote(spec, values, **kw), pushed, multi
@@ -418,6 +420,9 @@ class Pusher:
                 if isinstance(readback, dict):
                     learn_item_ids(job.entity_type, row.id, m.parse_multi(readback.get("PHONE")),
                                    m.parse_multi(readback.get("EMAIL")))
+                    if job.entity_type == "company":
+                        web = m.parse_multi(readback.get("WEB"))
+                        row.site_item_id = next((w.item_id for w in web if w.value == row.site), row.site_item_id)
                 newer = (OutboxEntry.select().where(
                     (OutboxEntry.entity_type == job.entity_type) & (OutboxEntry.entity_id == job.entity_id)
                     & (OutboxEntry.state == "pending") & OutboxEntry.id.not_in(entry_ids)).exists())
