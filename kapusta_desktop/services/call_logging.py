@@ -26,7 +26,12 @@ import logging
 from typing import Any
 
 from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
-from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error, PermanentError, TransientError
+from kapusta_desktop.integrations.bitrix24.errors import (
+    Bitrix24Error,
+    MethodNotFound,
+    PermanentError,
+    TransientError,
+)
 from kapusta_desktop.store.models import CallRecord, Company, Contact, Deal, UserManager
 
 log = logging.getLogger(__name__)
@@ -132,10 +137,15 @@ async def _push_activity(client: Bitrix24Client, record: CallRecord) -> int | No
             fields = {"DESCRIPTION": _description(record)}
             await client.call("crm.activity.update", {"id": record.b24_id, "fields": fields})
         return int(record.b24_id)
-    existing = await client.call(
-        "crm.activity.list",
-        {"filter": {"ORIGINATOR_ID": ORIGINATOR_ID, "ORIGIN_ID": origin_id(record)}, "select": ["ID"]},
-    )
+    try:
+        existing = await client.call(
+            "crm.activity.list",
+            {"filter": {"ORIGINATOR_ID": ORIGINATOR_ID, "ORIGIN_ID": origin_id(record)}, "select": ["ID"]},
+        )
+    except MethodNotFound:
+        # A portal (or sandbox) without crm.activity.list: the saved b24_id is then the only guard.
+        log.warning("crm.activity.list is not available; call %s is guarded by its saved id only", record.entry_id)
+        existing = []
     if isinstance(existing, list) and existing:
         record.b24_id = int(existing[0]["ID"])
         record.save()

@@ -130,3 +130,26 @@ async def test_oauth_registers_and_finishes_once(db) -> None:  # type: ignore[no
     assert finish["STATUS_CODE"] == 304 and finish["CALL_ID"] == "externalCall.abc"
     saved = CallRecord.get_by_id(record.id)
     assert saved.b24_id == 777 and saved.b24_call_id == "externalCall.abc"
+
+
+@pytest.mark.anyio
+async def test_replayed_call_is_one_activity_in_the_bitrix24_sandbox(db) -> None:  # type: ignore[no-untyped-def]
+    from kapusta_desktop.integrations.bitrix24 import LimitConfig
+    from kapusta_desktop.sandbox.bitrix24 import Bitrix24Sandbox
+    from kapusta_desktop.store.models import Deal
+
+    cache = build_cache()
+    Deal.update(b24_id=1).where(Deal.id == cache.deal.id).execute()  # a deal the sandbox has
+    set_value("mango.desk_extensions", ["101"])
+    events = scenarios.incoming(client="79161234567", extension="101", rng=random.Random(21))
+    desk = CallDesk(EventBus(), db)
+    for _ in range(2):  # the PBX replays the whole call
+        for e in events:
+            desk.handle(parse_event(e.route, e.payload))
+    async with Bitrix24Sandbox(companies=3, rate=1000, burst=1000) as sb:
+        limits = LimitConfig(rate=1000, burst=1000, operating_fallback_pause=0.05)
+        async with Bitrix24Client(WebhookAuth(sb.webhook_url), limits=limits, max_retries=0) as client:
+            for _ in range(2):  # and the outbox pushes twice (a retry after a lost acknowledgement)
+                await push_call_log(client, CallRecord.get(), "webhook")
+        assert len(sb.state.activities) == 1
+    assert CallRecord.select().count() == 1 and CallRecord.get().sync_state == "synced"
