@@ -79,6 +79,8 @@ async def run(n: int) -> None:
     print(f"delivered: {len(copies)}")
     print(f"duplicates: {sum(c - 1 for c in copies.values())}")
     print(f"sandbox_429: {sandbox.count_429()}")
+    for reason, count in sorted(sandbox.too_many_reasons.items()):
+        print(f"sandbox_429_{reason}: {count}")
     print(f"wall: {wall:.1f} s")
     print(f"floor: {floor_seconds(per_chat, len(delivered), limits):.1f} s")
     if states.get("sent", 0) != n:

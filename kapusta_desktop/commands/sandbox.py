@@ -31,6 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--burst", type=float, default=50.0, help="leaky bucket size (default 50)")
     parser.add_argument("--operating-limit", type=float, default=480.0,
                         help="seconds of operating time per method per 10 min (default 480)")
+    parser.add_argument("--telegram-port", type=int, default=0, help="Telegram sandbox port (default: a free one)")
+    parser.add_argument("--telegram-token", help="bot token the Telegram sandbox accepts (default: a fixed demo one)")
+    parser.add_argument("--telegram-chats", default="",
+                        help="chat ids the Telegram sandbox knows, comma-separated (negative = group)")
     parser.add_argument("--faults", default="",
                         help="fault shares, e.g. error_500=0.05,error_503=0.02,html=0.02,slow=0.01,drop=0.01,"
                              "slow_seconds=5,seed=7")
@@ -59,8 +63,22 @@ async def _start_bitrix24(args: argparse.Namespace, stack: AsyncExitStack) -> li
     return lines
 
 
+async def _start_telegram(args: argparse.Namespace, stack: AsyncExitStack) -> list[str]:
+    from kapusta_desktop.sandbox.telegram.runner import TelegramSandboxServer
+    from kapusta_desktop.sandbox.telegram.server import DEFAULT_TOKEN, TelegramSandbox
+
+    sb = TelegramSandbox(token=args.telegram_token or DEFAULT_TOKEN)
+    for chat in (int(c) for c in args.telegram_chats.split(",") if c.strip()):
+        sb.add_chat(chat)
+    server = await stack.enter_async_context(TelegramSandboxServer(sb, host=args.host, port=args.telegram_port))
+    return [
+        f"telegram api: {server.base_url} token {sb.token}",
+        f"telegram control: {server.base_url}/_sandbox/stats, /_sandbox/messages, POST /_sandbox/chats",
+    ]
+
+
 # Each emulator adds its starter here (see the module docstring).
-STARTERS: list[Starter] = [_start_bitrix24]
+STARTERS: list[Starter] = [_start_bitrix24, _start_telegram]
 
 
 def run(args: argparse.Namespace) -> int:

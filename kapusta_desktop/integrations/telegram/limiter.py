@@ -62,6 +62,10 @@ class RateLimiter:
             sends = self._group_sends.get(chat_id)
             if sends is not None and len(sends) >= lim.group_count:
                 t = max(t, sends[-lim.group_count] + lim.group_window + lim.margin)
+        if self._global_sends:
+            # Spread sends evenly instead of in bursts at each window edge: arrival jitter then
+            # cannot pile more than the limit into one of Telegram's windows.
+            t = max(t, self._global_sends[-1] + (lim.global_window + lim.margin) / lim.global_count)
         if len(self._global_sends) >= lim.global_count:
             t = max(t, self._global_sends[-lim.global_count] + lim.global_window + lim.margin)
         return t

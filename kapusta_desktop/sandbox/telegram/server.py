@@ -15,7 +15,7 @@ import json
 import math
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -125,6 +125,7 @@ class TelegramSandbox:
         self.messages: list[DeliveredMessage] = []
         self.requests: list[tuple[str, int | str | None]] = []  # (method, chat_id)
         self.too_many_requests: list[tuple[int, float]] = []  # (chat_id, retry_after)
+        self.too_many_reasons: Counter[str] = Counter()  # chat, group, global: which limit was broken
         self.webhook_set = False
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(100_000)
@@ -371,24 +372,25 @@ class TelegramSandbox:
         flood = self._flood
         tokens, at = flood.tokens.get(chat.id, (float(lim.per_chat_burst), now))
         tokens = min(float(lim.per_chat_burst), tokens + (now - at) * lim.per_chat_rate)
-        wait = 0.0
+        wait, reason = 0.0, ""
         if tokens < 1.0:
-            wait = (1.0 - tokens) / lim.per_chat_rate
+            wait, reason = (1.0 - tokens) / lim.per_chat_rate, "chat"
         group = flood.group_sends.setdefault(chat.id, deque()) if chat.type != "private" else None
         if group is not None:
             while group and group[0] <= now - lim.group_window:
                 group.popleft()
-            if len(group) >= lim.group_count:
-                wait = max(wait, group[0] + lim.group_window - now)
+            if len(group) >= lim.group_count and group[0] + lim.group_window - now > wait:
+                wait, reason = group[0] + lim.group_window - now, "group"
         glob = flood.global_sends
         while glob and glob[0] <= now - lim.global_window:
             glob.popleft()
-        if len(glob) >= lim.global_count:
-            wait = max(wait, glob[0] + lim.global_window - now)
+        if len(glob) >= lim.global_count and glob[0] + lim.global_window - now > wait:
+            wait, reason = glob[0] + lim.global_window - now, "global"
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             with self._lock:
                 self.too_many_requests.append((chat.id, retry_after))
+                self.too_many_reasons[reason] += 1
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         flood.tokens[chat.id] = (tokens - 1.0, now)
         if group is not None:
