@@ -116,29 +116,40 @@ class _CountryTable:
         return False
 
 
-_FAST_TABLES: dict[int, _CountryTable] = {}
 # Digits-only forms a Russian/Kazakh desk sees for +7 numbers: +7XXXXXXXXXX, 7XXXXXXXXXX, 8XXXXXXXXXX, XXXXXXXXXX.
 _FAST_FORM = re.compile(r"^(?:\+7|7|8)?(\d{10})$")
+_PLUS7_TABLE: _CountryTable | None = None
+# Region code as given → (canonical code, the +7 table when the region dials +7). Filled lazily.
+_REGIONS: dict[str, tuple[str, _CountryTable | None]] = {}
+
+
+def _region_info(region: str) -> tuple[str, _CountryTable | None]:
+    info = _REGIONS.get(region)
+    if info is None:
+        code = (region or DEFAULT_REGION).upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region {region!r}")
+        global _PLUS7_TABLE
+        table = None
+        if phonenumbers.country_code_for_region(code) == 7:
+            table = _PLUS7_TABLE = _PLUS7_TABLE or _CountryTable(7)
+        info = _REGIONS[region] = (code, table)
+    return info
 
 
 def _fast_table(region: str) -> _CountryTable | None:
-    code = phonenumbers.country_code_for_region(region)
-    if code != 7:
-        return None
-    table = _FAST_TABLES.get(code)
-    if table is None:
-        table = _FAST_TABLES[code] = _CountryTable(code)
-    return table
+    return _region_info(region)[1]
 
 
-def _fast_normalise(text: str, region: str) -> NormalisedPhone | None:
+def _fast_normalise(text: str, table: _CountryTable | None) -> NormalisedPhone | None:
     """The hot path for Mango's digits and other separator-free +7 forms; None when unsure."""
+    if table is None:
+        return None
     match = _FAST_FORM.match(text)
     if match is None:
         return None
-    table = _fast_table(region)
     national = match.group(1)
-    if table is None or not table.is_valid(national):
+    if not table.is_valid(national):
         return None  # let the full parser decide (it may still read it another way)
     return NormalisedPhone(raw=text, kind=KIND_PHONE, e164="+7" + national)
 
@@ -175,11 +186,8 @@ def normalise(text: str, region: str = DEFAULT_REGION) -> NormalisedPhone:
     """
     if not isinstance(text, str):
         raise TypeError(f"phone text must be str, not {type(text).__name__}")
-    region = (region or DEFAULT_REGION).upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise ValueError(f"unknown phone region {region!r}")
-
-    fast = _fast_normalise(text, region)
+    region, table = _region_info(region)
+    fast = _fast_normalise(text, table)
     if fast is not None:
         return fast
 
@@ -222,10 +230,9 @@ def normalise(text: str, region: str = DEFAULT_REGION) -> NormalisedPhone:
     if len(digits) > 17:  # E.164 allows 15 digits; an international prefix adds at most a few
         return NormalisedPhone(raw=raw, kind=KIND_INVALID)
 
-    if extension is None:
-        fast = _fast_normalise(compact, region)
-        if fast is not None:
-            return NormalisedPhone(raw=raw, kind=KIND_PHONE, e164=fast.e164)
+    fast = _fast_normalise(compact, table)
+    if fast is not None:
+        return NormalisedPhone(raw=raw, kind=KIND_PHONE, e164=fast.e164, extension=extension)
     return _parse_number(compact, extension, raw, region)
 
 

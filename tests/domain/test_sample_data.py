@@ -159,3 +159,21 @@ def test_leads_and_tasks_are_plausible(data: SampleData) -> None:
     assert all(len(lead.phones) == 1 for lead in data.leads)
     assert any(lead.company_title for lead in data.leads) and any(not lead.company_title for lead in data.leads)
     assert all(t.title and t.description for t in data.tasks)
+
+
+def test_every_number_range_the_generator_draws_from_is_valid() -> None:
+    import random
+
+    import phonenumbers
+
+    from kapusta_desktop.domain import sample_data as s
+
+    rng = random.Random(5)
+    samples = [f"+7{p}{rng.randrange(10**7):07d}" for p in s._MOBILE_PREFIXES for _ in range(40)]
+    for code in s._LANDLINE_CODES:
+        rest = 9 - len(code)
+        samples += [f"+7{code}{rng.randrange(2, 10)}{rng.randrange(10**rest):0{rest}d}" for _ in range(40)]
+    for prefix, count, lead in s._FOREIGN:
+        samples += [f"{prefix}{lead}{rng.randrange(10 ** (count - 1)):0{count - 1}d}" for _ in range(40)]
+    bad = [n for n in samples if not phonenumbers.is_valid_number(phonenumbers.parse(n))]
+    assert bad == []
