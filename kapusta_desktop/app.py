@@ -80,11 +80,15 @@ def run_gui(args: argparse.Namespace) -> int:
     from kapusta_desktop.ui.calls_wiring import CallsRuntime
 
     calls = CallsRuntime(window, bus, database_proxy, demo=profile.demo)  # Mango listener, pop-ups, call views
+    from kapusta_desktop.ui.notices_wiring import NoticesRuntime
+
+    notices = NoticesRuntime(window, bus)  # domain events -> Telegram notices, Notices view
     window.show()
     try:
         with loop:
             tender_watch = loop.create_task(watch_tenders(tenders))  # deadline notices, deal stage catch-up
             loop.run_until_complete(calls.start())
+            loop.run_until_complete(notices.start())
             demo_portal, demo_url = None, None
             if profile.demo:  # a loopback Bitrix24 holding the same sample data as the demo cache
                 from kapusta_desktop.commands._sync_demo import start_demo_portal
@@ -99,6 +103,7 @@ def run_gui(args: argparse.Namespace) -> int:
             app.aboutToQuit.connect(app_close.set)
             loop.run_until_complete(app_close.wait())
             loop.run_until_complete(calls.stop())  # stop taking events before the store closes
+            loop.run_until_complete(notices.stop())
             if sync is not None:
                 loop.run_until_complete(sync.stop())
             if demo_portal is not None:
