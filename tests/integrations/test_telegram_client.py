@@ -109,7 +109,7 @@ async def test_long_429_is_handed_back_and_pauses_only_that_chat() -> None:
 
 def test_limiter_keeps_group_and_global_windows() -> None:
     t = [0.0]
-    limiter = RateLimiter(Limits(margin=0.0), clock=lambda: t[0])
+    limiter = RateLimiter(Limits(margin=0.0, group_margin=0.0), clock=lambda: t[0])
     for _ in range(20):
         assert limiter.try_acquire("-5")
         t[0] += 1.0

@@ -24,7 +24,8 @@ class Limits:
     group_window: float = 60.0
     global_count: int = 30
     global_window: float = 1.0
-    margin: float = 0.15  # seconds added to every window: arrival jitter
+    margin: float = 0.15  # seconds added to the per-second window: arrival jitter
+    group_margin: float = 1.0  # the same for the minute window; ~2% of it buys slack for a busy start
 
     def scaled(self, factor: float) -> Limits:
         """The same limits on a faster clock (tests): every duration times `factor`."""
@@ -35,6 +36,7 @@ class Limits:
             global_count=self.global_count,
             global_window=self.global_window * factor,
             margin=self.margin * factor,
+            group_margin=self.group_margin * factor,
         )
 
 
@@ -61,7 +63,7 @@ class RateLimiter:
         if is_group_chat(chat_id):
             sends = self._group_sends.get(chat_id)
             if sends is not None and len(sends) >= lim.group_count:
-                t = max(t, sends[-lim.group_count] + lim.group_window + lim.margin)
+                t = max(t, sends[-lim.group_count] + lim.group_window + lim.group_margin)
         if self._global_sends:
             # Spread sends evenly instead of in bursts at each window edge: arrival jitter then
             # cannot pile more than the limit into one of Telegram's windows.
