@@ -78,7 +78,7 @@ def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def _insert(db: peewee.Database, model: type[BaseModel], columns: Sequence[str], rows: Iterable[tuple]) -> int:
+def bulk_insert(db: peewee.Database, model: type[BaseModel], columns: Sequence[str], rows: Iterable[tuple]) -> int:
     """Insert value tuples (already in database form) in chunks; returns the row count."""
     meta = model._meta
     names = ", ".join(quote_name(db, meta.fields[c].column_name) for c in columns)
@@ -183,7 +183,7 @@ def seed(
         report.counts["stages"] = _ensure_default_pipeline()
 
         say("managers")
-        report.counts["managers"] = _insert(
+        report.counts["managers"] = bulk_insert(
             db,
             UserManager,
             ["id", "name", "email", "phone", "telegram_id", "b24_user_id", "mango_extension", "role", "active",
@@ -197,7 +197,7 @@ def seed(
 
         say("companies")
         synced = _synced_columns()
-        report.counts["companies"] = _insert(
+        report.counts["companies"] = bulk_insert(
             db,
             Company,
             ["id", *synced, "title", "inn", "kpp", "site", "is_vip", "responsible"],
@@ -209,7 +209,7 @@ def seed(
         )
 
         say("contacts")
-        report.counts["contacts"] = _insert(
+        report.counts["contacts"] = bulk_insert(
             db,
             Contact,
             ["id", *synced, "name", "second_name", "last_name", "position", "company", "responsible"],
@@ -223,7 +223,7 @@ def seed(
         say("deals")
         semantics = {s.status_id: s.semantics for s in DEFAULT_STAGES}
         vip = {c.id for c in data.companies if c.is_vip}
-        report.counts["deals"] = _insert(
+        report.counts["deals"] = bulk_insert(
             db,
             Deal,
             ["id", *synced, "title", "pipeline_id", "stage_id", "amount", "currency", "company", "responsible",
@@ -235,7 +235,7 @@ def seed(
                 for d in data.deals
             ),
         )
-        report.counts["deal_contacts"] = _insert(
+        report.counts["deal_contacts"] = bulk_insert(
             db,
             DealContact,
             ["deal", "contact", "is_primary", "sort"],
@@ -247,7 +247,7 @@ def seed(
         )
 
         say("tasks")
-        report.counts["tasks"] = _insert(
+        report.counts["tasks"] = bulk_insert(
             db,
             Task,
             ["id", *synced, "title", "description", "deadline", "status", "responsible", "deal"],
@@ -259,7 +259,7 @@ def seed(
         )
 
         say("leads")
-        report.counts["leads"] = _insert(
+        report.counts["leads"] = bulk_insert(
             db,
             Lead,
             ["id", "b24_id", "title", "name", "company_title", "status_id", "source_id", "responsible", "currency",
@@ -290,13 +290,13 @@ def seed(
                         yield (owner_type, owner_id, raw[:100], norm.e164, norm.extension if norm.e164 else None,
                                value_type)
 
-        report.counts["phones"] = _insert(
+        report.counts["phones"] = bulk_insert(
             db, Phone, ["owner_type", "owner_id", "raw", "e164", "extension", "value_type"], phone_values()
         )
         report.invalid_phones = invalid[0]
 
         say("emails")
-        report.counts["emails"] = _insert(
+        report.counts["emails"] = bulk_insert(
             db,
             Email,
             ["owner_type", "owner_id", "value", "value_type"],
