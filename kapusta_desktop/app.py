@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from kapusta_desktop import __version__
@@ -32,6 +33,25 @@ def seed_demo_if_empty() -> None:
 
     log.info("seeding the demo cache with sample data")
     seed.seed(generate())
+
+
+EXIT_AFTER_ENV = "KAPUSTA_EXIT_AFTER_MS"
+
+
+def schedule_exit_for_tests(app: object) -> None:
+    """With KAPUSTA_EXIT_AFTER_MS set, quit that long after start (start-up smoke tests, screenshots)."""
+    text = os.environ.get(EXIT_AFTER_ENV)
+    if not text:
+        return
+    try:
+        delay_ms = int(text)
+    except ValueError:
+        log.warning("%s=%r is not a whole number of milliseconds; ignored", EXIT_AFTER_ENV, text)
+        return
+    from PySide6.QtCore import QTimer
+
+    log.info("quitting after %d ms (%s)", delay_ms, EXIT_AFTER_ENV)
+    QTimer.singleShot(max(0, delay_ms), app.quit)  # type: ignore[attr-defined]
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -84,6 +104,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     notices = NoticesRuntime(window, bus)  # domain events -> Telegram notices, Notices view
     window.show()
+    log.info("main window shown")
+    schedule_exit_for_tests(app)
     try:
         with loop:
             tender_watch = loop.create_task(watch_tenders(tenders))  # deadline notices, deal stage catch-up
