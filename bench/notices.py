@@ -11,7 +11,6 @@ answers 429 whenever they are broken. Prints how many arrived, duplicates, the
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import sys
 import tempfile
@@ -37,12 +36,16 @@ GROUPS = 5
 
 
 def floor_seconds(per_chat: Counter[int], total: int, limits: FloodLimits) -> float:
-    """The least time Telegram's limits allow for this load (first send at 0)."""
+    """The least time Telegram's limits allow for this load (first send at 0, no burst credit)."""
     worst = (total - 1) / limits.global_count * limits.global_window if total else 0.0
     for chat, n in per_chat.items():
-        worst = max(worst, (n - 1) / limits.per_chat_rate)
-        if chat < 0:
-            worst = max(worst, (math.ceil(n / limits.group_count) - 1) * limits.group_window)
+        times: list[float] = []
+        for k in range(n):
+            t = times[-1] + 1 / limits.per_chat_rate if times else 0.0
+            if chat < 0 and k >= limits.group_count:
+                t = max(t, times[k - limits.group_count] + limits.group_window)
+            times.append(t)
+        worst = max(worst, times[-1] if times else 0.0)
     return worst
 
 
