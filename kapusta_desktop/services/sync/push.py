@@ -117,6 +117,10 @@ class Pusher:
         self.clock = clock
         self.call_logger = call_logger
         self.connection_kind = connection_kind
+        self._refs: dict[tuple[str, int | None], int | None] = {}
+        self._rows: dict[tuple[str, int], SyncedModel] = {}
+        self._newer: set[tuple[str, int]] = set()
+        self._done_ids: list[int] = []
 
     # ------------------------------------------------------------------ rounds
 
@@ -139,6 +143,15 @@ class Pusher:
         if calls:
             await self._push_calls(calls, report)
         ready: list[Job] = []
+        self._refs = {}
+        self._rows = {}
+        for etype in {j.entity_type for j in crm}:
+            model = MODELS.get(etype)
+            if model is not None:
+                ids = [j.entity_id for j in crm if j.entity_type == etype]
+                for start in range(0, len(ids), 500):
+                    for row in model.select().where(model.id.in_(ids[start:start + 500])):
+                        self._rows[(etype, row.id)] = row
         for job in crm:
             try:
                 self._plan(job)
@@ -228,7 +241,7 @@ class Pusher:
         model = MODELS.get(job.entity_type)
         if model is None:
             raise ValueError(f"unknown entity type {job.entity_type!r}")
-        row = model.get_or_none(model.id == job.entity_id)
+        row = self._rows.get((job.entity_type, job.entity_id))
         job.row = row
         ops = [e.op for e in job.entries]
         if row is None:
@@ -264,7 +277,7 @@ class Pusher:
             if f is None or not f.writable or name not in row._meta.fields:
                 continue
             raw = _row_value(row, name)
-            value = _remote_ref(f.kind, raw) if f.kind in m.REF_KINDS else raw
+            value = self._remote_ref(f.kind, raw) if f.kind in m.REF_KINDS else raw
             if f.kind == m.REF_USER and raw is not None and value is None:
                 continue  # a manager Bitrix24 does not know: leave the portal's value alone
             values[name] = value
@@ -284,7 +297,7 @@ class Pusher:
         if "contacts" in names and spec.entity_type == "deal":
             ids = [link.contact_id for link in DealContact.select(DealContact.contact)
                    .where(DealContact.deal == row.id).order_by(DealContact.sort)]
-            kw["contact_ids"] = [_b24_of(Contact, cid, "contact") for cid in ids]
+            kw["contact_ids"] = [self._remote_ref(m.REF_CONTACT_BINDING, cid) for cid in ids]
         if spec.entity_type == "company" and "site" in values and not create:
             kw["web_item_id"] = row.site_item_id  # change that item rather than add another
         if spec.entity_type == "company" and values.get("site"):
@@ -292,6 +305,13 @@ class Pusher:
         if create and spec.has_origin:
             kw["origin_id"] = row.origin_id
         return m.fields_to_remote(spec, values, **kw), pushed, multi
+
+    def _remote_ref(self, kind: str, local_id: int | None) -> int | None:
+        """Local id -> Bitrix24 id of a referenced record, remembered for the round."""
+        key = (kind, local_id)
+        if key not in self._refs:
+            self._refs[key] = _remote_ref_uncached(kind, local_id)  # Deferred propagates, nothing cached
+        return self._refs[key]
 
     # ------------------------------------------------------------------ idempotent creates
 
@@ -379,17 +399,27 @@ class Pusher:
             self._offline(jobs, exc, report)
             return False
         report.requests += res.http_requests
+        claimed = [e.id for j in jobs for e in j.entries]
         with OutboxEntry._meta.database.atomic():  # one commit for the whole answer
+            # Edits saved while the request was out keep their records pending.
+            self._newer = set(OutboxEntry.select(OutboxEntry.entity_type, OutboxEntry.entity_id).where(
+                (OutboxEntry.target == TARGET) & (OutboxEntry.state == "pending")
+                & OutboxEntry.entity_id.in_([j.entity_id for j in jobs]) & OutboxEntry.id.not_in(claimed)).tuples())
+            self._done_ids = []
             for job in jobs:
                 if job.key in res.errors:
                     self._settle_error(job, res.errors[job.key], report)
                 elif job.key in res.results:
                     try:
-                        self._settle_ok(job, res.results[job.key], res.results.get(job.key + "g"), report)
+                        self._settle_ok(job, res.results[job.key], res.results.get(job.key + "g"), report, bulk=True)
                     except m.MappingError as exc:
                         self._fail(job, str(exc), report)
                 else:
                     self._settle_error(job, Bitrix24Error("no answer for this command in the batch"), report)
+            for start in range(0, len(self._done_ids), 500):
+                OutboxEntry.update(state="done", done_at=self.clock(), last_error=None, claimed_by=None).where(
+                    OutboxEntry.id.in_(self._done_ids[start:start + 500])).execute()
+            self._done_ids = []
         return True
 
     async def _batch_without_retries(self, cmds: dict[str, tuple[str, dict[str, Any]]]) -> Any:
@@ -404,7 +434,7 @@ class Pusher:
 
     # ------------------------------------------------------------------ settling
 
-    def _settle_ok(self, job: Job, result: Any, readback: Any, report: PushReport) -> None:
+    def _settle_ok(self, job: Job, result: Any, readback: Any, report: PushReport, *, bulk: bool = False) -> None:
         model = MODELS[job.entity_type]
         entry_ids = [e.id for e in job.entries]
         now = self.clock()
@@ -423,10 +453,7 @@ class Pusher:
                     if job.entity_type == "company":
                         web = m.parse_multi(readback.get("WEB"))
                         row.site_item_id = next((w.item_id for w in web if w.value == row.site), row.site_item_id)
-                newer = (OutboxEntry.select().where(
-                    (OutboxEntry.entity_type == job.entity_type) & (OutboxEntry.entity_id == job.entity_id)
-                    & (OutboxEntry.state == "pending") & OutboxEntry.id.not_in(entry_ids)).exists())
-                if newer:
+                if (job.entity_type, job.entity_id) in self._newer:
                     row.sync_state = SyncState.PENDING.value
                 elif row.conflicts:
                     row.sync_state = SyncState.CONFLICT.value
@@ -434,8 +461,11 @@ class Pusher:
                     row.sync_state = SyncState.SYNCED.value
                 row.sync_error = None
                 row.save()
-            OutboxEntry.update(state="done", done_at=now, last_error=None, claimed_by=None).where(
-                OutboxEntry.id.in_(entry_ids)).execute()
+            if bulk:
+                self._done_ids.extend(entry_ids)
+            else:
+                OutboxEntry.update(state="done", done_at=now, last_error=None, claimed_by=None).where(
+                    OutboxEntry.id.in_(entry_ids)).execute()
         report.records += 1
         report.entries += len(entry_ids)
 
@@ -574,7 +604,7 @@ def _b24_of(model: type[peewee.Model], local_id: int | None, what: str) -> int |
     return found
 
 
-def _remote_ref(kind: str, local_id: int | None) -> int | None:
+def _remote_ref_uncached(kind: str, local_id: int | None) -> int | None:
     if kind == m.REF_USER:
         return _b24_of(UserManager, local_id, "manager")
     if kind == m.REF_COMPANY:
