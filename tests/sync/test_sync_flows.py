@@ -214,3 +214,47 @@ async def test_company_site_change_keeps_the_web_item(db) -> None:
         await r.engine.sync_now()
         made = Company.get_by_id(made.id)
         assert made.site_item_id == int(r.sandbox.row("company", made.b24_id)["WEB"][0]["ID"])
+
+
+async def test_refused_edit_can_be_retried_or_discarded(db) -> None:
+    async with rig() as r:
+        await r.engine.sync_now(full=True)
+        deal = Deal.select().order_by(Deal.id).first()
+        old_title = deal.title
+        r.sandbox.act_delete("deal", deal.b24_id)  # someone deletes it; our edit is then refused
+        EditingService(db).save_deal(deal.id, _deal_input(deal, title="Правка удалённой сделки"))
+        report = await r.engine.sync_now()
+        assert report.push.permanent == 1 and not report.ok
+        row = Deal.get_by_id(deal.id)
+        assert row.sync_state == "error" and row.sync_error == "deleted in Bitrix24"
+        assert r.engine.status().errors == 1
+        other = Deal.select().where(Deal.id != deal.id).first()  # other records are not blocked
+        EditingService(db).save_deal(other.id, _deal_input(other, title="Другая правка"))
+        await r.engine.sync_now()
+        assert r.sandbox.row("deal", other.b24_id)["TITLE"] == "Другая правка"
+
+        assert actions.retry("deal", deal.id) == 1
+        assert Deal.get_by_id(deal.id).sync_state == "pending"
+        await r.engine.sync_now()
+        assert Deal.get_by_id(deal.id).sync_state == "error"
+        assert actions.discard("deal", deal.id) == 1
+        row = Deal.get_by_id(deal.id)
+        assert row.title == old_title and row.sync_state == "synced" and row.base_values is None
+        assert OutboxEntry.select().where(OutboxEntry.entity_id == deal.id, OutboxEntry.state == "discarded").count()
+
+
+async def test_new_web_and_vip_deals_raise_notices(db) -> None:
+    from kapusta_desktop.domain.events import VipLead, WebRequest
+    from kapusta_desktop.store.models import Company
+
+    async with rig() as r:
+        await r.engine.sync_now(full=True)
+        assert not [e for e in r.events if isinstance(e, WebRequest | VipLead)]  # the first sync is quiet
+        vip = Company.select().where(Company.is_vip == True).first() or Company.select().first()  # noqa: E712
+        Company.update(is_vip=True).where(Company.id == vip.id).execute()
+        web_id = r.sandbox.act_add("deal", {"TITLE": "Заявка с сайта", "SOURCE_ID": "WEB"}, user_id=2)
+        vip_id = r.sandbox.act_add("deal", {"TITLE": "Крупный клиент", "COMPANY_ID": vip.b24_id}, user_id=2)
+        await r.engine.sync_now()
+        assert [e.b24_id for e in r.events if isinstance(e, WebRequest)] == [web_id]
+        vips = [e for e in r.events if isinstance(e, VipLead)]
+        assert [(e.b24_id, e.reason) for e in vips] == [(vip_id, "vip company")]

@@ -566,11 +566,10 @@ class Pusher:
             try:
                 await self.call_logger(self.client, record, self.connection_kind)
             except Bitrix24Error as exc:
-                if exc.transient:
+                if exc.transient:  # e.g. the call's deal is not in Bitrix24 yet: later
                     self._backoff(job.entries, str(exc))
                     report.transient += 1
-                    report.offline = True
-                    return
+                    continue
                 OutboxEntry.update(state="error", last_error=str(exc)[:2000], claimed_by=None).where(
                     OutboxEntry.id.in_([e.id for e in job.entries])).execute()
                 report.permanent += 1
