@@ -22,7 +22,7 @@ from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
 from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.sync.cache import MODELS, EventRules, now_utc
-from kapusta_desktop.services.sync.pull import Puller, PullReport
+from kapusta_desktop.services.sync.pull import Puller, PullReport, has_full_sync
 from kapusta_desktop.services.sync.push import Pusher, PushReport
 from kapusta_desktop.services.sync.status import RecordsChanged, SyncProgress, SyncStatus
 from kapusta_desktop.store.outbox import pending_count
@@ -116,9 +116,10 @@ class SyncEngine:
                 report.push.add(await self.pusher.push_all())
                 if report.push.offline:
                     raise _Offline(report.push.last_error or "Bitrix24 did not answer")
+                refresh = full and has_full_sync()  # a full pull over a filled cache also looks for deletions
                 report.pull = await (self.puller.full() if full else self.puller.incremental())
                 self._cycles += 1
-                if reconcile or full or self._cycles % self.reconcile_every == 0:
+                if reconcile or refresh or self._cycles % self.reconcile_every == 0:
                     report.reconciled = await self.puller.reconcile()
                     await self.puller.pull_users()
                     await self.puller.pull_stages()
