@@ -1,15 +1,23 @@
 """Paged, filtered, sorted lists of cached records for the console's tables.
 
-Nothing here loads a whole table: `count()` asks SQLite how many rows match
-and `page()` returns one window of plain tuples. Search matches words against
-titles and names (each word somewhere), and a typed phone number in any format
-finds its owners through the phone index.
+Nothing here loads a whole table or counts one: `count_upto()` stops at a cap
+and `page()` returns one window of plain tuples. Search as you type:
+
+- words of three or more characters are FTS5 trigram probes (store/search_index.py):
+  each word somewhere in the title, name or company, any case, Cyrillic too;
+  shorter words in the same query are checked in the rows those probes found;
+- a query of only one- or two-character words matches the start of the title or name (an index range);
+- a typed phone number in any format finds its owners through the phone index
+  (an exact E.164 probe, or a prefix range while the number is being typed).
+
+On a database without the FTS tables (PostgreSQL) words are matched with ILIKE.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,13 +25,18 @@ from typing import Any
 import peewee
 from peewee import JOIN, fn
 
-from kapusta_desktop.domain.phones import e164_or_none
 from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Phone, SyncedModel, Task, UserManager
 
 # Row layout every listing returns: (id, sync_state, sync_error, *column values).
 ROW_PREFIX = 3
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-.]+(?:\s*(?:доб\.?|ext\.?|x|#)\s*\d+)?$", re.IGNORECASE)
 _MIN_PHONE_DIGITS = 4
+_MIN_PREFIX_DIGITS = 7  # fewer typed digits match too many numbers to be worth a range
+MIN_FTS_WORD = 3  # the trigram index answers pieces of three characters or more
+PHONE_OWNER_CAP = 1000  # a number typed half-way (a prefix) lists at most this many owners
+CANDIDATE_CAP = 5000  # ids gathered in Python for a phone search
+_TOP_CHAR = "\U0010ffff"  # sorts after every character: [p, p + _TOP_CHAR) is "starts with p"
+PREFIX_INDEX_CAP = 1000  # a short prefix matching more rows than this is found by walking the newest rows
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,17 @@ def _case_variants(word: str) -> list[str]:
     return list(dict.fromkeys([word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()]))
 
 
+def _all_case_variants(word: str, limit: int = 16) -> list[str]:
+    """Every upper/lower spelling of a short word (exact case-insensitivity for one or two letters)."""
+    choices = [dict.fromkeys((c.lower(), c.upper())) for c in word]
+    count = 1
+    for c in choices:
+        count *= len(c)
+    if count > limit:
+        return _case_variants(word)
+    return ["".join(p) for p in itertools.product(*choices)]
+
+
 def text_match(fields: Iterable[peewee.Field | peewee.Node], word: str) -> peewee.Expression:
     expr: peewee.Expression | None = None
     for f in fields:
@@ -63,18 +87,36 @@ def looks_like_phone(text: str) -> bool:
     return digits >= _MIN_PHONE_DIGITS and bool(_PHONE_CHARS.match(text.strip()))
 
 
-def phone_owner_ids(text: str) -> dict[str, set[int]]:
-    """owner_type -> ids of records with this number: a full number through the phone index, else digits."""
+def _prefix_probes(text: str) -> list[str]:
+    """E.164 prefixes a half-typed number may start: "+7 495" -> +7495; "8 (916) 12" -> +791612; "916 12" -> +791612."""
+    digits = re.sub(r"\D", "", re.split(r"доб|ext|x|#", text, flags=re.IGNORECASE)[0])
+    if len(digits) < _MIN_PREFIX_DIGITS:
+        return []
+    if text.strip().startswith("+"):
+        return ["+" + digits]
+    probes = ["+" + digits]
+    if digits.startswith("8"):
+        probes.append("+7" + digits[1:])
+    elif not digits.startswith("7"):
+        probes.append("+7" + digits)
+    return probes
+
+
+def phone_owner_ids(text: str, cap: int = PHONE_OWNER_CAP) -> dict[str, set[int]]:
+    """owner_type -> ids of records with this number: a whole number by an exact probe, else a prefix range."""
     owners: dict[str, set[int]] = defaultdict(set)
     for owner_type, owner_id in _find_owners(text):
         owners[owner_type].add(owner_id)
     if owners:
         return owners
-    digits = re.sub(r"\D", "", text.split("доб")[0])
-    if len(digits) >= _MIN_PHONE_DIGITS:
-        # A fragment ("123-45") is a substring of the stored E.164 digits; a leading 8 means +7.
-        probe = "7" + digits[1:] if len(digits) == 11 and digits.startswith("8") else digits
-        q = Phone.select(Phone.owner_type, Phone.owner_id).where(Phone.e164.contains(probe)).limit(5000)
+    for probe in _prefix_probes(text):
+        # An index range on Phone.e164 (the upper bound is the prefix with its last digit raised).
+        upper = probe[:-1] + chr(ord(probe[-1]) + 1)
+        q = (
+            Phone.select(Phone.owner_type, Phone.owner_id)
+            .where((Phone.e164 >= probe) & (Phone.e164 < upper))
+            .limit(cap)
+        )
         for owner_type, owner_id in q.tuples():
             owners[owner_type].add(owner_id)
     return owners
@@ -82,8 +124,10 @@ def phone_owner_ids(text: str) -> dict[str, set[int]]:
 
 def _find_owners(text: str) -> list[tuple[str, int]]:
     try:
-        from kapusta_desktop.store import phone_index
-    except ImportError:  # the phone index module is being written in parallel: probe the same index directly
+        from kapusta_desktop.store import phone_index  # type: ignore[attr-defined]
+    except ImportError:  # no phone index module: probe the same index directly
+        from kapusta_desktop.domain.phones import e164_or_none
+
         e164 = e164_or_none(text)
         if e164 is None:
             return []
@@ -97,6 +141,27 @@ def _find_owners(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _not_deleted(model: type[SyncedModel]) -> peewee.Expression:
+    # The unary plus keeps SQLite off the (useless, every row is 0) `deleted` index, so it walks the
+    # primary key newest first or uses a selective index (stage, sync state, responsible) instead.
+    return peewee.NodeList((peewee.SQL("+"), model.deleted), glue="") == 0
+
+
+def _fts_literal(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How one search text is answered; made once per text and reused for every page."""
+
+    fts: str | None = None  # an FTS5 MATCH expression over the words of 3+ characters
+    short_words: tuple[str, ...] = ()  # shorter words, looked for in the rows the FTS found
+    prefix: str | None = None  # only short words: the main column starts with this (many rows do)
+    ids: tuple[int, ...] | None = None  # a phone search: the matching ids, gathered in Python
+    words: tuple[str, ...] = ()  # the words, for databases without FTS
+
+
 class Listing:
     """One entity's list: columns, filters, search, sort; subclasses fill in the specifics."""
 
@@ -104,6 +169,12 @@ class Listing:
     model: type[SyncedModel]
     columns: list[ColumnSpec] = []
     has_stage: bool = False
+    fts_table: str = ""  # see store/search_index.py
+    fts_columns: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self._plans: OrderedDict[str, SearchPlan] = OrderedDict()
+        self._fts_for: tuple[int, bool] | None = None  # (id of the database, has the FTS tables)
 
     def _select(self) -> peewee.ModelSelect:
         raise NotImplementedError
@@ -111,7 +182,7 @@ class Listing:
     def _sort_fields(self) -> dict[str, list[Any]]:
         raise NotImplementedError
 
-    def _text_fields(self) -> list[Any]:
+    def _prefix_fields(self) -> list[peewee.Field]:
         raise NotImplementedError
 
     def _phone_condition(self, owners: dict[str, set[int]]) -> peewee.Expression | None:
@@ -126,27 +197,145 @@ class Listing:
     def _company_ids_matching(self, word: str) -> peewee.ModelSelect:
         return Company.select(Company.id).where(text_match([Company.title], word) & (Company.deleted == False))  # noqa: E712
 
-    def where(self, q: ListQuery) -> peewee.Expression:
-        cond: peewee.Expression = self.model.deleted == False  # noqa: E712
+    def _word_condition(self, word: str) -> peewee.Expression:
+        raise NotImplementedError
+
+    # ---- which search the database offers ----------------------------------------------------
+
+    def _database(self) -> peewee.Database:
+        db = self.model._meta.database
+        return db.obj if isinstance(db, peewee.DatabaseProxy) else db
+
+    def uses_fts(self) -> bool:
+        from kapusta_desktop.store.search_index import has_search_index
+
+        db = self._database()
+        if self._fts_for is None or self._fts_for[0] != id(db):
+            self._fts_for = (id(db), has_search_index(db))
+            self._plans.clear()
+        return self._fts_for[1]
+
+    def _is_sqlite(self) -> bool:
+        return isinstance(self._database(), peewee.SqliteDatabase)
+
+    # ---- filters -----------------------------------------------------------------------------
+
+    def _filters(self, q: ListQuery) -> peewee.Expression:
+        if self._is_sqlite():
+            cond: peewee.Expression = _not_deleted(self.model)
+        else:
+            cond = self.model.deleted == False  # noqa: E712
         if q.responsible_id is not None:
             cond &= self._responsible_field() == q.responsible_id
         if q.stage_id and (stage := self._stage_condition(q.stage_id)) is not None:
             cond &= stage
         if q.sync_states:
             cond &= self.model.sync_state.in_(sorted(q.sync_states))
-        text = q.search.strip()
-        if text:
-            cond &= self._search_condition(text)
         return cond
 
+    # ---- search ------------------------------------------------------------------------------
+
+    def plan(self, text: str) -> SearchPlan:
+        """The plan for a search text (FTS databases); the last few are kept, pages reuse them."""
+        text = " ".join(text.split())
+        plan = self._plans.get(text)
+        if plan is None:
+            plan = self._make_plan(text)
+            self._plans[text] = plan
+            while len(self._plans) > 16:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(text)
+        return plan
+
+    def _make_plan(self, text: str) -> SearchPlan:
+        words = tuple(text.split()[:6])
+        long_words = [w for w in words if len(w) >= MIN_FTS_WORD]
+        if long_words:
+            short = tuple(w for w in words if len(w) < MIN_FTS_WORD)
+            plan = SearchPlan(fts=" AND ".join(_fts_literal(w) for w in long_words), short_words=short, words=words)
+        elif len(text) >= 2:
+            rare = self._prefix_ids(text)
+            # Few matches: their ids from the index. Many: walk the newest rows, matches come soon.
+            plan = SearchPlan(ids=rare, words=words) if rare is not None else SearchPlan(prefix=text, words=words)
+        else:
+            plan = SearchPlan(words=words)  # one character filters nothing
+        if not looks_like_phone(text):
+            return plan
+        if plan.ids is not None:
+            ids = set(plan.ids)
+        else:
+            ids = set(self._text_ids(plan, CANDIDATE_CAP)) if (plan.fts or plan.prefix) else set()
+        owners = phone_owner_ids(text)
+        phone_cond = self._phone_condition(owners) if owners else None
+        if phone_cond is not None:
+            q = self.model.select(self.model.id).where(phone_cond & _not_deleted(self.model))
+            ids.update(rid for (rid,) in q.order_by(self.model.id.desc()).limit(CANDIDATE_CAP).tuples())
+        return SearchPlan(ids=tuple(sorted(ids)), words=words)
+
+    def _fts_source(self) -> peewee.Table:
+        return peewee.Table(self.fts_table, ("rowid", *self.fts_columns, self.fts_table))
+
+    def _prefix_condition(self, prefix: str) -> peewee.Expression:
+        """Starts with `prefix` in any case, tested row by row (the walk over the newest rows)."""
+        pattern_of = {"*": "[*]", "?": "[?]", "[": "[[]"}
+        cond: peewee.Expression | None = None
+        for f in self._prefix_fields():
+            for variant in _all_case_variants(prefix):
+                pattern = "".join(pattern_of.get(c, c) for c in variant) + "*"
+                clause = peewee.Expression(peewee.NodeList((peewee.SQL("+"), f), glue=""), "GLOB", pattern)
+                cond = clause if cond is None else cond | clause
+        assert cond is not None
+        return cond
+
+    def _prefix_ids(self, prefix: str) -> tuple[int, ...] | None:
+        """Ids of the rows whose main column starts with `prefix`, or None when there are too many."""
+        ids: set[int] = set()
+        for f in self._prefix_fields():
+            for variant in _all_case_variants(prefix):
+                q = self.model.select(self.model.id).where((f >= variant) & (f < variant + _TOP_CHAR))
+                ids.update(rid for (rid,) in q.limit(PREFIX_INDEX_CAP + 1).tuples())
+                if len(ids) > PREFIX_INDEX_CAP:
+                    return None
+        return tuple(sorted(ids))
+
+    def _apply_text(self, select: peewee.ModelSelect, plan: SearchPlan) -> tuple[peewee.ModelSelect, Any, Any]:
+        """(select with any join, the text condition or None, the FTS rowid column or None)."""
+        if plan.ids is not None:
+            return select, self.model.id.in_(plan.ids), None
+        if plan.fts is not None:
+            t = self._fts_source()
+            select = select.join_from(self.model, t, JOIN.INNER, on=(t.rowid == self.model.id))
+            cond = peewee.Expression(getattr(t, self.fts_table), "MATCH", plan.fts)
+            for word in plan.short_words:
+                found: peewee.Expression | None = None
+                for column in self.fts_columns:
+                    for variant in _all_case_variants(word):
+                        clause = peewee.fn.instr(getattr(t, column), variant) > 0
+                        found = clause if found is None else found | clause
+                assert found is not None
+                cond &= found
+            return select, cond, t.rowid
+        if plan.prefix is not None:
+            return select, self._prefix_condition(plan.prefix), None
+        return select, None, None
+
+    def _text_ids(self, plan: SearchPlan, cap: int) -> list[int]:
+        select, cond, rowid = self._apply_text(self.model.select(self.model.id), plan)
+        if cond is not None:
+            select = select.where(cond)
+        key = rowid if rowid is not None else self.model.id
+        return [rid for (rid,) in select.where(_not_deleted(self.model)).order_by(key.desc()).limit(cap).tuples()]
+
+    # ILIKE search for databases without the FTS tables
     def _search_condition(self, text: str) -> peewee.Expression:
+        by_text = self._words_condition(text)
         if looks_like_phone(text):
             owners = phone_owner_ids(text)
             phone_cond = self._phone_condition(owners) if owners else None
             # "2024" may be a phone fragment or part of a title: match either.
-            by_text = self._words_condition(text)
             return by_text | phone_cond if phone_cond is not None else by_text
-        return self._words_condition(text)
+        return by_text
 
     def _words_condition(self, text: str) -> peewee.Expression:
         cond: peewee.Expression | None = None
@@ -156,30 +345,82 @@ class Listing:
         assert cond is not None
         return cond
 
-    def _word_condition(self, word: str) -> peewee.Expression:
-        return text_match(self._text_fields(), word)
+    # ---- the queries -------------------------------------------------------------------------
+
+    def _build(self, q: ListQuery, select: peewee.ModelSelect) -> tuple[peewee.ModelSelect, Any]:
+        """`select` with the filters and the search applied; also the FTS rowid when the search drives it."""
+        cond = self._filters(q)
+        text = " ".join(q.search.split())
+        rowid = None
+        if text:
+            if self.uses_fts():
+                select, text_cond, rowid = self._apply_text(select, self.plan(text))
+                if text_cond is not None:
+                    cond &= text_cond
+            else:
+                cond &= self._search_condition(text)
+        return select.where(cond), rowid
+
+    def where(self, q: ListQuery) -> peewee.Expression:
+        """The filters and search as one condition on the entity's table (for callers outside the console)."""
+        cond = self._filters(q)
+        text = " ".join(q.search.split())
+        if text:
+            if self.uses_fts():
+                plan = self.plan(text)
+                if plan.ids is not None or plan.fts is not None or plan.prefix is not None:
+                    ids = plan.ids if plan.ids is not None else self._text_ids(plan, CANDIDATE_CAP)
+                    cond &= self.model.id.in_(ids)
+            else:
+                cond &= self._search_condition(text)
+        return cond
+
+    def count_upto(self, q: ListQuery, limit: int) -> int:
+        """How many rows match, counting no further than `limit`."""
+        select, _rowid = self._build(q, self.model.select(peewee.SQL("1")))
+        return _count(select.limit(limit))
 
     def count(self, q: ListQuery) -> int:
-        return int(self.model.select(fn.COUNT(self.model.id)).where(self.where(q)).scalar() or 0)
+        select, _rowid = self._build(q, self.model.select(peewee.SQL("1")))
+        return _count(select)
 
-    def order_by(self, q: ListQuery) -> list[Any]:
+    def order_by(self, q: ListQuery, rowid: Any = None) -> list[Any]:
         key_fields = self._sort_fields().get(q.sort_key or "", None)
         if key_fields is None:
-            return [self.model.id.desc()]
+            # Newest first; when the FTS drives the search its rowid (the same id) keeps it streaming.
+            return [(rowid if rowid is not None else self.model.id).desc()]
         ordered = [f.desc() if q.descending else f.asc() for f in key_fields]
         return [*ordered, self.model.id.desc() if q.descending else self.model.id.asc()]
 
-    def page(self, q: ListQuery, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        query = self._select().where(self.where(q)).order_by(*self.order_by(q)).offset(offset).limit(limit)
+    def keyset_ready(self, q: ListQuery) -> bool:
+        """True when pages are in plain id order, so the next page may start below the last id seen."""
+        return self._sort_fields().get(q.sort_key or "", None) is None
+
+    def page(self, q: ListQuery, offset: int, limit: int, *, before_id: int | None = None) -> list[tuple[Any, ...]]:
+        """One window of rows; `before_id` (newest-first order only) replaces the offset with a keyset probe."""
+        select, rowid = self._build(q, self._select())
+        if before_id is not None and self.keyset_ready(q):
+            key = rowid if rowid is not None else self.model.id
+            select = select.where(key < before_id)
+            offset = 0
+        query = select.order_by(*self.order_by(q, rowid)).offset(offset).limit(limit)
         return list(query.tuples())
 
     def position_of(self, q: ListQuery, record_id: int, scan_limit: int = 5000) -> int | None:
         """Row number of a record in the current order (for keeping the selection), if near the top."""
-        ids = self.model.select(self.model.id).where(self.where(q)).order_by(*self.order_by(q)).limit(scan_limit)
+        select, rowid = self._build(q, self._select().select(self.model.id))
+        ids = select.order_by(*self.order_by(q, rowid)).limit(scan_limit)
         for n, (rid,) in enumerate(ids.tuples()):
             if rid == record_id:
                 return n
         return None
+
+
+def _count(select: peewee.SelectBase) -> int:
+    sql, params = select.sql()
+    db = select.model._meta.database  # type: ignore[attr-defined]
+    row = db.execute_sql(f"SELECT count(*) FROM ({sql}) AS matching", params).fetchone()
+    return int(row[0]) if row else 0
 
 
 _Resp = UserManager.alias("resp")
@@ -189,6 +430,8 @@ class DealListing(Listing):
     entity_type = "deal"
     model = Deal
     has_stage = True
+    fts_table = "deal_fts"
+    fts_columns = ("title", "company")
     columns = [
         ColumnSpec("title", "Title"),
         ColumnSpec("stage", "Stage"),
@@ -229,7 +472,7 @@ class DealListing(Listing):
             "modified": [Deal.local_modified],
         }
 
-    def _text_fields(self) -> list[Any]:
+    def _prefix_fields(self) -> list[peewee.Field]:
         return [Deal.title]
 
     def _word_condition(self, word: str) -> peewee.Expression:
@@ -252,6 +495,8 @@ class DealListing(Listing):
 class ContactListing(Listing):
     entity_type = "contact"
     model = Contact
+    fts_table = "contact_fts"
+    fts_columns = ("name", "company")
     columns = [
         ColumnSpec("name", "Name"),
         ColumnSpec("position", "Position"),
@@ -295,6 +540,9 @@ class ContactListing(Listing):
             "modified": [Contact.local_modified],
         }
 
+    def _prefix_fields(self) -> list[peewee.Field]:
+        return [Contact.last_name]
+
     def _word_condition(self, word: str) -> peewee.Expression:
         return text_match([Contact.last_name, Contact.name, Contact.second_name], word) | Contact.company.in_(
             self._company_ids_matching(word)
@@ -313,6 +561,8 @@ class ContactListing(Listing):
 class CompanyListing(Listing):
     entity_type = "company"
     model = Company
+    fts_table = "company_fts"
+    fts_columns = ("title", "inn")
     columns = [
         ColumnSpec("title", "Company"),
         ColumnSpec("inn", "INN"),
@@ -350,6 +600,9 @@ class CompanyListing(Listing):
             "modified": [Company.local_modified],
         }
 
+    def _prefix_fields(self) -> list[peewee.Field]:
+        return [Company.title]
+
     def _word_condition(self, word: str) -> peewee.Expression:
         cond = text_match([Company.title], word)
         if word.isdigit() and len(word) >= 4:
@@ -373,6 +626,8 @@ _TaskDeal = Deal.alias("task_deal")
 class TaskListing(Listing):
     entity_type = "task"
     model = Task
+    fts_table = "task_fts"
+    fts_columns = ("title", "deal")
     has_stage = True  # the task status plays the stage's part in the filter
     columns = [
         ColumnSpec("title", "Task"),
@@ -410,6 +665,9 @@ class TaskListing(Listing):
             "deal": [_TaskDeal.title],
             "modified": [Task.local_modified],
         }
+
+    def _prefix_fields(self) -> list[peewee.Field]:
+        return [Task.title]
 
     def _word_condition(self, word: str) -> peewee.Expression:
         deals = Deal.select(Deal.id).where(text_match([Deal.title], word))

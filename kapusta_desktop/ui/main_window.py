@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.stack.setCurrentIndex(row)
             view = self.stack.currentWidget()
+            if isinstance(view, RecordView):
+                view.activate()  # pages are read when first shown, not at start-up
             if isinstance(view, RecordView) and self.search.text().strip() != view.model.query.search:
                 view.set_search(self.search.text().strip())
             self.new_action.setEnabled(isinstance(view, RecordView) or hasattr(view, "new_record"))

@@ -1,8 +1,13 @@
 """A table model over one cached entity that never holds the whole table.
 
-The row count comes from one COUNT query; rows are fetched a page at a time
-when the view asks for them and kept in a small LRU, so a 200,000-row table
-costs a few hundred rows of memory. Filters, search and sort all run in SQL.
+Nothing is read until a view first asks (a hidden page costs nothing at
+start-up). The row count is counted only up to a cap (`fetch_chunk`, 1000 by
+default); when more rows match, `canFetchMore()` says so and `fetchMore()`
+doubles the cap as the view scrolls down, so no keystroke ever counts a whole
+table. Rows are fetched a page at a time (newest-first pages continue below
+the last id of the page before: a keyset probe, not an OFFSET walk) and kept
+in a small LRU, so a 200,000-row table costs a few hundred rows of memory.
+Filters, search and sort all run in SQL.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class RecordTableModel(QAbstractTableModel):
         *,
         page_size: int = 200,
         max_pages: int = 40,
+        fetch_chunk: int = 1000,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -69,10 +75,13 @@ class RecordTableModel(QAbstractTableModel):
         }
         self._page_size = page_size
         self._max_pages = max_pages
+        self._fetch_chunk = max(1, fetch_chunk)
         self._query = ListQuery()
-        self._count = 0
+        self._count = 0  # rows the view knows of
+        self._limit = self._fetch_chunk  # counted no further than this
+        self._more = False  # more rows match than `_count`
+        self._loaded = False
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
-        self._count = self.listing.count(self._query)
 
     # ---- the query -------------------------------------------------------------------------
 
@@ -91,10 +100,46 @@ class RecordTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-read the count and drop cached pages (after a filter change or a save)."""
+        if not self._loaded:
+            return  # nothing shown yet: the first look reads the current query
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.listing.count(self._query)
+        self._count_rows(self._fetch_chunk)
         self.endResetModel()
+        self.countChanged.emit(self._count)
+
+    def _ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self._count_rows(self._fetch_chunk)
+            self.countChanged.emit(self._count)
+
+    def _count_rows(self, limit: int) -> None:
+        found = self.listing.count_upto(self._query, limit + 1)
+        self._limit = limit
+        self._more = found > limit
+        self._count = min(found, limit)
+
+    def has_more(self) -> bool:
+        """True when more rows match than the model knows of (the count shown is "N+")."""
+        self._ensure_loaded()
+        return self._more
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._loaded and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or not self._more:
+            return
+        before = self._count
+        found = self.listing.count_upto(self._query, self._limit * 2 + 1)
+        after = min(found, self._limit * 2)
+        self._more = found > self._limit * 2
+        self._limit *= 2
+        if after > before:
+            self.beginInsertRows(QModelIndex(), before, after - 1)
+            self._count = after
+            self.endInsertRows()
         self.countChanged.emit(self._count)
 
     def column_key(self, column: int) -> str:
@@ -109,12 +154,17 @@ class RecordTableModel(QAbstractTableModel):
     # ---- rows ------------------------------------------------------------------------------
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
+        self._ensure_loaded()
         if not 0 <= row < self._count:
             return None
         number, offset = divmod(row, self._page_size)
         page = self._pages.get(number)
         if page is None:
-            page = self.listing.page(self._query, number * self._page_size, self._page_size)
+            previous = self._pages.get(number - 1)
+            if previous and len(previous) == self._page_size and self.listing.keyset_ready(self._query):
+                page = self.listing.page(self._query, 0, self._page_size, before_id=int(previous[-1][0]))
+            else:
+                page = self.listing.page(self._query, number * self._page_size, self._page_size)
             self._pages[number] = page
             while len(self._pages) > self._max_pages:
                 self._pages.popitem(last=False)
@@ -133,7 +183,10 @@ class RecordTableModel(QAbstractTableModel):
     # ---- QAbstractTableModel ---------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self._count
+        if parent.isValid():
+            return 0
+        self._ensure_loaded()
+        return self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._columns)

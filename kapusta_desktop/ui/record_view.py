@@ -84,7 +84,7 @@ class RecordView(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName(f"table_{self.entity_type}")
-        self.table.setModel(model)
+        self._active = False  # the model is attached (and read) when the page is first shown
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -96,12 +96,8 @@ class RecordView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setStretchLastSection(True)
         header.setDefaultSectionSize(140)
-        header.resizeSection(0, 320)
-        header.sortIndicatorChanged.connect(self._sort)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             sc = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
@@ -117,8 +113,24 @@ class RecordView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
-        self._show_count(model.rowCount())
+
+    def activate(self) -> None:
+        """Attach the model and the remembered layout; the window calls this when the page is shown."""
+        if self._active:
+            return
+        self._active = True
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.resizeSection(0, 320)
+        header.sortIndicatorChanged.connect(self._sort)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.restore_state()
+        self._show_count(self.model.rowCount())
+
+    @property
+    def active(self) -> bool:
+        return self._active
 
     # ---- filters, search, sort -------------------------------------------------------------
 
@@ -143,7 +155,10 @@ class RecordView(QWidget):
             self.model.sort(section, order)
 
     def _show_count(self, count: int) -> None:
-        self.count_label.setText(self.tr("%n record(s)", "", count))
+        text = self.tr("%n record(s)", "", count)
+        if self.model.has_more():  # counted only this far: more match
+            text = text.replace(str(count), f"{count}+", 1)
+        self.count_label.setText(text)
 
     # ---- selection and opening -------------------------------------------------------------
 
@@ -161,6 +176,7 @@ class RecordView(QWidget):
             self.openRequested.emit(record_id)
 
     def select_record(self, record_id: int) -> None:
+        self.activate()
         row = self.listing.position_of(self.model.query, record_id)
         if row is not None:
             self.table.selectRow(row)
@@ -176,6 +192,8 @@ class RecordView(QWidget):
     # ---- remembered layout -----------------------------------------------------------------
 
     def save_state(self) -> None:
+        if not self._active:
+            return  # never shown: keep what was remembered
         self._settings.setValue(f"views/{self.entity_type}/header", self.table.horizontalHeader().saveState())
         self._settings.setValue(f"views/{self.entity_type}/splitter", self.splitter.saveState())
 
