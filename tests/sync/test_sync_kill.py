@@ -24,7 +24,7 @@ from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.models import Contact, Deal, OutboxEntry, Phone
 from tests.sync.helpers import FAST, rig
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIALS = int(os.environ.get("KAPUSTA_KILL_TRIALS", "20"))
