@@ -251,7 +251,8 @@ _MOBILE_PREFIXES = (
     "987", "988", "989", "991", "993", "995", "996", "999",
 )
 # Foreign numbers: (country prefix as written, subscriber digit count, leading digits).
-_FOREIGN = (("+44 20 7946 ", 4, "0"), ("+49 30 ", 8, "2"), ("+375 29 ", 7, "6"), ("+998 90 ", 7, "3"))
+# Each range holds at least a million numbers, so uniqueness never runs dry.
+_FOREIGN = (("+44 20 7", 7, "2"), ("+49 30 ", 8, "2"), ("+375 29 ", 7, "6"), ("+998 90 ", 7, "3"))
 
 
 # --- small generators ---------------------------------------------------------------------------
@@ -372,11 +373,12 @@ class _Gen:
 
     def foreign(self) -> str:
         prefix, count, lead = self.pick(_FOREIGN)
-        while True:
+        for _attempt in range(64):
             text = f"{prefix}{lead}{self.below(10 ** (count - 1)):0{count - 1}d}"
             if text not in self.used_numbers:
                 self.used_numbers.add(text)
                 return text
+        return "+7" + self.national(True)  # a crowded range: a Russian mobile instead, never a loop
 
     def phone(self, value_type: str) -> SamplePhone:
         rnd = self.rnd

@@ -177,3 +177,14 @@ def test_every_number_range_the_generator_draws_from_is_valid() -> None:
         samples += [f"{prefix}{lead}{rng.randrange(10 ** (count - 1)):0{count - 1}d}" for _ in range(40)]
     bad = [n for n in samples if not phonenumbers.is_valid_number(phonenumbers.parse(n))]
     assert bad == []
+
+
+def test_a_crowded_number_range_never_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kapusta_desktop.domain import sample_data as s
+
+    monkeypatch.setattr(s, "_FOREIGN", (("+44 20 7946 ", 2, "0"),))  # only ten numbers
+    gen = s._Gen(1, [1])
+    numbers = [gen.foreign() for _ in range(40)]
+    assert len(set(numbers)) == 40
+    fallback = [n for n in numbers if n.startswith("+7")]
+    assert len(fallback) >= 30 and all(normalise(n).kind == "phone" for n in fallback)
