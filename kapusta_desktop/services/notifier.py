@@ -32,7 +32,8 @@ from kapusta_desktop.store.setting_values import get_value
 
 log = logging.getLogger(__name__)
 
-SETTING_KEY = "telegram.notices"
+# The same key the settings dialog and `config set` validate and write.
+SETTING_KEY = "notices.config"
 TARGET = "telegram"
 RETRYABLE_STATES = ("failed", "uncertain", "stopped")
 

@@ -176,10 +176,8 @@ def parse_notice_rules(key: str, text: str) -> Any:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FieldError(key, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    try:
-        from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeConfigError
-    except ImportError:  # rules not defined yet: keep the JSON as it is
-        return data
+    from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeConfigError
+
     try:
         return NoticeConfig.from_json(data).to_json()
     except NoticeConfigError as exc:
