@@ -35,6 +35,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--telegram-token", help="bot token the Telegram sandbox accepts (default: a fixed demo one)")
     parser.add_argument("--telegram-chats", default="",
                         help="chat ids the Telegram sandbox knows, comma-separated (negative = group)")
+    parser.add_argument("--mango-port", type=int, default=0, help="Mango PBX API sandbox port (default: a free one)")
+    parser.add_argument("--mango-listener", default="http://127.0.0.1:8765/mango",
+                        help="where the Mango sandbox POSTs call events (the desk's listener base URL)")
+    parser.add_argument("--mango-key", help="Mango API key the sandbox accepts (default: the demo pair)")
+    parser.add_argument("--mango-salt", help="Mango API salt (default: the demo pair)")
+    parser.add_argument("--mango-pace", type=float, default=0.2,
+                        help="Mango sandbox: wall seconds per second of a played call (0: at once)")
     parser.add_argument("--faults", default="",
                         help="fault shares, e.g. error_500=0.05,error_503=0.02,html=0.02,slow=0.01,drop=0.01,"
                              "slow_seconds=5,seed=7")
@@ -77,8 +84,22 @@ async def _start_telegram(args: argparse.Namespace, stack: AsyncExitStack) -> li
     ]
 
 
+async def _start_mango(args: argparse.Namespace, stack: AsyncExitStack) -> list[str]:
+    from kapusta_desktop.integrations.mango.demo import DEMO_KEY, DEMO_SALT
+    from kapusta_desktop.sandbox.mango.api import MangoApiSandbox
+
+    if args.mango_pace < 0:
+        raise ValueError("--mango-pace cannot be negative")
+    key, salt = args.mango_key or DEMO_KEY, args.mango_salt or DEMO_SALT
+    pbx = await stack.enter_async_context(MangoApiSandbox(api_key=key, api_salt=salt, host=args.host,
+                                                          port=args.mango_port, listener_url=args.mango_listener,
+                                                          pace=args.mango_pace))
+    shown = "the demo pair" if key == DEMO_KEY and salt == DEMO_SALT else "as given"
+    return [f"mango api: {pbx.base_url} (key/salt {shown}); events to {pbx.listener_url}"]
+
+
 # Each emulator adds its starter here (see the module docstring).
-STARTERS: list[Starter] = [_start_bitrix24, _start_telegram]
+STARTERS: list[Starter] = [_start_bitrix24, _start_telegram, _start_mango]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -50,11 +50,17 @@ class MangoLockedOut(MangoApiError):
 
 
 class RateLimiter:
-    """At most `limit` requests per `period` seconds (sliding window)."""
+    """At most `limit` requests per `period` seconds (sliding window).
 
-    def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic) -> None:
+    The PBX counts arrivals, not our sends: a request that left late but travelled
+    fast would land inside the window, so each slot is held `margin` seconds longer.
+    """
+
+    def __init__(
+        self, limit: int, period: float, clock: Callable[[], float] = time.monotonic, *, margin: float = 0.05
+    ) -> None:
         self.limit = limit
-        self.period = period
+        self.period = period + margin
         self._clock = clock
         self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()

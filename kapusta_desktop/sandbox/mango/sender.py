@@ -12,11 +12,15 @@ import httpx
 from kapusta_desktop.sandbox.mango.scenarios import ScriptedEvent
 
 
+def pbx_sign(api_key: str, json_text: str, api_salt: str) -> str:
+    """sha256(key + json + salt), lower-case hex: how the PBX signs (and checks) a request."""
+    return hashlib.sha256((api_key + json_text + api_salt).encode("utf-8")).hexdigest()
+
+
 def pbx_form(api_key: str, api_salt: str, payload: dict[str, Any]) -> dict[str, str]:
     """The PBX's three form fields; the sandbox signs on its own, as the real PBX would."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    sign = hashlib.sha256((api_key + text + api_salt).encode("utf-8")).hexdigest()
-    return {"vpbx_api_key": api_key, "sign": sign, "json": text}
+    return {"vpbx_api_key": api_key, "sign": pbx_sign(api_key, text, api_salt), "json": text}
 
 
 async def play(
