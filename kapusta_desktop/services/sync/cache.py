@@ -4,7 +4,7 @@ Rows without local edits take Bitrix24's values. Rows with pending edits (or a
 refused edit, or a conflict) go through the three-way merge: fields only
 Bitrix24 changed are applied, fields only we changed stay pending, fields both
 changed become conflicts. Pages are written chunk-wise: one query finds the
-existing rows, new ones go in with `insert_many`.
+existing rows, new ones go in with one prepared statement per chunk.
 """
 
 from __future__ import annotations
@@ -140,6 +140,36 @@ def canonical_values(spec: m.EntitySpec, values: dict[str, Any]) -> dict[str, An
     return out
 
 
+# ------------------------------------------------------------------ bulk writes
+
+
+def bulk_insert(model: type[peewee.Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> None:
+    """Insert many rows fast: peewee builds SQL value by value, which dominates a 100k-row first sync;
+    on SQLite the rows go through one prepared statement (`executemany`) instead."""
+    if not rows:
+        return
+    db = model._meta.database
+    db = getattr(db, "obj", db)  # models bind to a DatabaseProxy
+    if not isinstance(db, peewee.SqliteDatabase):
+        for start in range(0, len(rows), 500):
+            q = model.insert_many(rows[start : start + 500])
+            (q.on_conflict_ignore() if ignore_conflicts else q).execute()
+        return
+    # Python-side defaults (a fresh origin uuid, timestamps) as peewee's insert would give them.
+    missing = [f for f in model._meta.defaults if f.name not in rows[0]]
+    if missing:
+        rows = [{**r, **{f.name: (f.default() if callable(f.default) else f.default) for f in missing}} for r in rows]
+    names = list(rows[0])
+    fields = [model._meta.fields[n] for n in names]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join("?" for _ in fields)
+    verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+    sql = f'{verb} INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    converters = [f.db_value for f in fields]
+    values = [tuple(conv(r[n]) for conv, n in zip(converters, names, strict=True)) for r in rows]
+    db.cursor().executemany(sql, values)
+
+
 # ------------------------------------------------------------------ phones and e-mails
 
 PhoneNormaliser = Callable[[str], Any]
@@ -233,6 +263,7 @@ class CacheWriter:
         self.rules = rules or EventRules()
         self.normalise = normalise or default_normaliser()
         self._kapusta_stage: dict[str, str] | None = None
+        self._vip_companies: set[int] | None = None
 
     def kapusta_stage(self, stage_id: str | None) -> str | None:
         if self._kapusta_stage is None:
@@ -303,7 +334,7 @@ class CacheWriter:
                 if k not in r:
                     fld = model._meta.fields[k]
                     r[k] = fld.default() if callable(fld.default) else fld.default
-        model.insert_many(rows).execute()
+        bulk_insert(model, rows)
         found = dict(
             model.select(model.b24_id, model.id).where(model.b24_id.in_([rec.b24_id for rec, _ in new_rows])).tuples()
         )
@@ -325,12 +356,9 @@ class CacheWriter:
                         links.append({"deal": local_id, "contact": cid, "is_primary": pos == 0, "sort": 10 * (pos + 1)})
                 if self.announce:
                     self._new_deal_events(local_id, rec, values, stats)
-        for start in range(0, len(phones), 500):
-            Phone.insert_many(phones[start : start + 500]).execute()
-        for start in range(0, len(emails), 500):
-            Email.insert_many(emails[start : start + 500]).execute()
-        for start in range(0, len(links), 500):
-            DealContact.insert_many(links[start : start + 500]).on_conflict_ignore().execute()
+        bulk_insert(Phone, phones)
+        bulk_insert(Email, emails)
+        bulk_insert(DealContact, links, ignore_conflicts=True)
         stats.created += len(new_rows)
 
     def _set_deal_contacts(self, deal_id: int, contact_b24_ids: list[int] | None) -> None:
@@ -360,7 +388,9 @@ class CacheWriter:
     def _company_is_vip(self, company_id: int | None) -> bool:
         if not company_id:
             return False
-        return bool(Company.select(Company.is_vip).where(Company.id == company_id).scalar())
+        if self._vip_companies is None:  # loaded once, after the companies of this pull are in
+            self._vip_companies = {c for (c,) in Company.select(Company.id).where(Company.is_vip == True).tuples()}  # noqa: E712
+        return company_id in self._vip_companies
 
     # -- existing rows
 

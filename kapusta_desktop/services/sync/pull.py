@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # Pull order matters: rows reference those pulled before them.
 KINDS: tuple[str, ...] = ("company", "contact", "deal", "task", "lead")
 FULL_DONE_CURSOR = "b24.full_done"
+WRITE_CHUNK = 2500
 
 ProgressCallback = Callable[[str, int, int | None], None]  # kind, rows done, rows expected (None: unknown)
 
@@ -142,13 +143,19 @@ class Puller:
             newest: dt.datetime | None = None
             done = 0
             self.on_progress(kind, 0, totals.get(kind))
+            buffered: list[m.RemoteRecord] = []
             async for page in self.client.list_all(
                 q.method, select=q.select(), items_key=q.items_key, result_id_field=q.result_id
             ):
-                stamp = self._apply(writer, q, self._parse(q, page, report), report)
-                newest = max(newest, stamp, key=lambda d: d or dt.datetime.min)
+                buffered += self._parse(q, page, report)
                 done += len(page)
-                self.on_progress(kind, done, totals.get(kind))
+                if len(buffered) >= WRITE_CHUNK:  # a request's worth of rows per transaction, not a page's
+                    newest = max(newest, self._apply(writer, q, buffered, report), key=lambda d: d or dt.datetime.min)
+                    buffered = []
+                    self.on_progress(kind, done, totals.get(kind))
+            if buffered:
+                newest = max(newest, self._apply(writer, q, buffered, report), key=lambda d: d or dt.datetime.min)
+            self.on_progress(kind, done, totals.get(kind))
             report.rows[kind] = done
             self._advance_cursor(kind, newest, started, replace=True)
         _cursor_set(FULL_DONE_CURSOR, started.isoformat())
