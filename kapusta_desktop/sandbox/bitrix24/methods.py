@@ -297,10 +297,44 @@ def activity_add(ctx: Context, params: dict[str, Any]) -> Answer:
         raise ApiFault("", "COMMUNICATIONS are not specified", 400)
     if not str(fields.get("SUBJECT") or "").strip():
         raise ApiFault("", "SUBJECT is not specified", 400)
-    row = {str(k).upper(): v for k, v in fields.items()}
+    # The portal stores and answers scalars as strings ("2", not 2); COMMUNICATIONS stays a list.
+    row = {str(k).upper(): v if isinstance(v, list | dict) or v is None else str(v) for k, v in fields.items()}
     row.setdefault("RESPONSIBLE_ID", str(ctx.user_id))
     row["CREATED"] = now_iso()
     return Answer(ctx.state.activities.insert(row))
+
+
+ACTIVITY_KINDS = {"ID": "int", "OWNER_ID": "int", "OWNER_TYPE_ID": "int", "TYPE_ID": "int", "PROVIDER_ID": "str",
+                  "PROVIDER_TYPE_ID": "str", "SUBJECT": "str", "DESCRIPTION": "str", "DIRECTION": "int",
+                  "COMPLETED": "str", "RESPONSIBLE_ID": "int", "START_TIME": "date", "END_TIME": "date",
+                  "DEADLINE": "date", "CREATED": "date", "ORIGIN_ID": "str", "ORIGINATOR_ID": "str"}
+ACTIVITY_MULTI = ("COMMUNICATIONS",)
+
+
+def activity_list(ctx: Context, params: dict[str, Any]) -> Answer:
+    """Filters on any scalar field (OWNER_ID, OWNER_TYPE_ID, ORIGIN_ID, ORIGINATOR_ID, `>ID`, ...), paged by 50."""
+    project = projector(param(params, "select"), list(ACTIVITY_KINDS), ACTIVITY_MULTI)
+    return run_list(ctx.state.activities, ACTIVITY_KINDS, params, project)
+
+
+def activity_get(ctx: Context, params: dict[str, Any]) -> Answer:
+    row = ctx.state.activities.get(_int(param(params, "id"), "id"))
+    if row is None:
+        raise not_found()
+    return Answer(dict(row))
+
+
+def activity_update(ctx: Context, params: dict[str, Any]) -> Answer:
+    row = ctx.state.activities.get(_int(param(params, "id"), "id"))
+    if row is None:
+        raise not_found()
+    fields = _as_mapping(param(params, "fields"), "fields")
+    for k, v in fields.items():
+        key = str(k).upper()
+        if key in ("ID", "CREATED", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID"):
+            continue  # fixed once the activity exists
+        row[key] = v if isinstance(v, list | dict) or v is None else str(v)
+    return Answer(True)
 
 
 def category_list(ctx: Context, params: dict[str, Any]) -> Answer:
@@ -534,6 +568,9 @@ def _build() -> dict[str, Handler]:
         "crm.duplicate.findbycomm": duplicate_findbycomm,
         "crm.timeline.comment.add": timeline_comment_add,
         "crm.activity.add": activity_add,
+        "crm.activity.list": activity_list,
+        "crm.activity.get": activity_get,
+        "crm.activity.update": activity_update,
         "crm.category.list": category_list,
         "crm.status.list": status_list,
         "user.get": user_get,
