@@ -26,10 +26,13 @@ QUERIES = ["Иванов", "Ромашк", "охран", "8 (916) 12", "ООО �
 
 
 def seed_cache(db_path: Path, scale: float) -> None:
+    """The project's bulk loader; the search tables are filled once at the end, not row by row."""
     from kapusta_desktop.domain.sample_data import generate
+    from kapusta_desktop.store import seed
     from kapusta_desktop.store.db import close_db, init_db
+    from kapusta_desktop.store.search_index import bulk_loading
 
-    init_db(db_path)
+    db = init_db(db_path)
     data = generate(
         companies=int(30_000 * scale),
         contacts=int(100_000 * scale),
@@ -37,137 +40,9 @@ def seed_cache(db_path: Path, scale: float) -> None:
         tasks=int(50_000 * scale),
         leads=int(1_000 * scale),
     )
-    try:
-        from kapusta_desktop.store import seed  # the project's loader, when present
-    except ImportError:
-        seed = None
-    if seed is not None and hasattr(seed, "seed"):
+    with bulk_loading(db):
         seed.seed(data)
-    else:
-        _bulk_load(data)
     close_db()
-
-
-def _bulk_load(data: object) -> None:
-    """Stand-in loader used only while store.seed is not there: plain bulk inserts."""
-    from kapusta_desktop.domain.phones import normalise
-    from kapusta_desktop.store.db import database_proxy
-    from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Phone, Task, UserManager
-
-    def naive(moment):
-        return moment.astimezone(__import__("datetime").UTC).replace(tzinfo=None)
-
-    def chunks(rows: list[dict], size: int = 5000):
-        for i in range(0, len(rows), size):
-            yield rows[i : i + size]
-
-    def phones(owner_type: str, owner_id: int, items) -> list[dict]:
-        out = []
-        for p in items:
-            n = normalise(p.value)
-            out.append(
-                {
-                    "owner_type": owner_type,
-                    "owner_id": owner_id,
-                    "raw": p.value,
-                    "e164": n.e164,
-                    "extension": n.extension,
-                    "value_type": p.value_type,
-                }
-            )
-        return out
-
-    d = data
-    with database_proxy.atomic():
-        UserManager.insert_many(
-            [{"id": m.id, "name": f"{m.name} {m.last_name}", "b24_user_id": m.id, "email": m.email} for m in d.managers]
-        ).execute()
-        phone_rows: list[dict] = []
-        for batch in chunks(
-            [
-                {
-                    "id": c.id,
-                    "b24_id": c.id,
-                    "title": c.title,
-                    "inn": c.inn,
-                    "kpp": c.kpp or None,
-                    "site": c.site,
-                    "is_vip": c.is_vip,
-                    "responsible": c.responsible_id,
-                    "remote_modified": naive(c.modified),
-                    "local_modified": naive(c.modified),
-                    "origin_id": f"c{c.id}",
-                }
-                for c in d.companies
-            ]
-        ):
-            Company.insert_many(batch).execute()
-        for c in d.companies:
-            phone_rows += phones("company", c.id, c.phones)
-        for batch in chunks(
-            [
-                {
-                    "id": c.id,
-                    "b24_id": c.id,
-                    "name": c.name,
-                    "second_name": c.second_name,
-                    "last_name": c.last_name,
-                    "position": c.position,
-                    "company": c.company_id,
-                    "responsible": c.responsible_id,
-                    "local_modified": naive(c.modified),
-                    "origin_id": f"p{c.id}",
-                }
-                for c in d.contacts
-            ]
-        ):
-            Contact.insert_many(batch).execute()
-        for c in d.contacts:
-            phone_rows += phones("contact", c.id, c.phones)
-        for batch in chunks(phone_rows):
-            Phone.insert_many(batch).execute()
-        links: list[dict] = []
-        for batch in chunks(
-            [
-                {
-                    "id": x.id,
-                    "b24_id": x.id,
-                    "title": x.title,
-                    "stage_id": x.stage_id,
-                    "amount": x.amount,
-                    "currency": x.currency,
-                    "company": x.company_id,
-                    "responsible": x.responsible_id,
-                    "source_id": x.source_id,
-                    "local_modified": naive(x.modified),
-                    "date_create": naive(x.created),
-                    "origin_id": f"d{x.id}",
-                }
-                for x in d.deals
-            ]
-        ):
-            Deal.insert_many(batch).execute()
-        for x in d.deals:
-            links += [{"deal": x.id, "contact": cid, "is_primary": n == 0} for n, cid in enumerate(x.contact_ids)]
-        for batch in chunks(links):
-            DealContact.insert_many(batch).execute()
-        for batch in chunks(
-            [
-                {
-                    "id": t.id,
-                    "b24_id": t.id,
-                    "title": t.title,
-                    "deadline": naive(t.deadline),
-                    "status": t.status,
-                    "responsible": t.responsible_id,
-                    "deal": t.deal_id,
-                    "local_modified": naive(t.modified),
-                    "origin_id": f"t{t.id}",
-                }
-                for t in d.tasks
-            ]
-        ):
-            Task.insert_many(batch).execute()
 
 
 def child(db_path: Path, profile_dir: Path) -> None:

@@ -22,17 +22,18 @@ def open_store(profile: Profile) -> None:
     init_db(target, backup_dir=profile.backup_dir)
 
 
-def seed_demo_if_empty() -> None:
-    """The demo profile starts with generated sample data (only when its cache is empty)."""
+def seed_demo_if_empty() -> bool:
+    """The demo profile starts with generated sample data (only when its cache is empty); True if it seeded."""
     from kapusta_desktop.store.models import Deal
 
     if Deal.select().exists():
-        return
+        return False
     from kapusta_desktop.domain.sample_data import generate
     from kapusta_desktop.store import seed
 
     log.info("seeding the demo cache with sample data")
     seed.seed(generate())
+    return True
 
 
 EXIT_AFTER_ENV = "KAPUSTA_EXIT_AFTER_MS"
@@ -80,14 +81,15 @@ def run_gui(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "KAPUSTA desktop", str(exc))
         return 1
 
-    if profile.demo:
-        seed_demo_if_empty()
-
     from kapusta_desktop.ui.main_window import MainWindow
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(profile=profile)
+    window.show()  # the window first; seeding and wiring the other parts follow
+    app.processEvents()
+    if profile.demo and seed_demo_if_empty():
+        window.reload_views()
     from kapusta_desktop.services.bus import EventBus
     from kapusta_desktop.services.tenders import TenderService, watch_tenders
     from kapusta_desktop.store.db import database_proxy

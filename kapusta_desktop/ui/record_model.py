@@ -1,13 +1,13 @@
 """A table model over one cached entity that never holds the whole table.
 
 Nothing is read until a view first asks (a hidden page costs nothing at
-start-up). The row count is counted only up to a cap (`fetch_chunk`, 1000 by
-default); when more rows match, `canFetchMore()` says so and `fetchMore()`
-doubles the cap as the view scrolls down, so no keystroke ever counts a whole
-table. Rows are fetched a page at a time (newest-first pages continue below
-the last id of the page before: a keyset probe, not an OFFSET walk) and kept
-in a small LRU, so a 200,000-row table costs a few hundred rows of memory.
-Filters, search and sort all run in SQL.
+start-up). A first page shorter than a page is the whole answer; otherwise the
+rows are counted only up to a cap (`fetch_chunk`, 1000 by default); when more
+match, `canFetchMore()` says so and `fetchMore()` doubles the cap as the view
+scrolls down, so no keystroke ever counts a whole table. Rows are fetched a
+page at a time (newest-first pages continue below the last id of the page
+before: a keyset probe, not an OFFSET walk) and kept in a small LRU, so a
+200,000-row table costs a few hundred rows of memory. Filters, search and sort all run in SQL.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from kapusta_desktop.store.listing import ROW_PREFIX, Listing, ListQuery
 from kapusta_desktop.ui.sync_icons import sync_icon, sync_tooltip
@@ -32,6 +39,14 @@ SyncStateRole = Qt.ItemDataRole.UserRole + 2
 SortKeyRole = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RECORD_ID = int(RecordIdRole)
+_HANDLED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _RECORD_ID, int(SyncStateRole)})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 Formatter = Callable[[Any], str]
 
 
@@ -73,6 +88,7 @@ class RecordTableModel(QAbstractTableModel):
             "deadline": format_datetime,
             **(formatters or {}),
         }
+        self._column_formatters = [self._formatters.get(c.key) for c in self._columns]
         self._page_size = page_size
         self._max_pages = max_pages
         self._fetch_chunk = max(1, fetch_chunk)
@@ -81,6 +97,7 @@ class RecordTableModel(QAbstractTableModel):
         self._limit = self._fetch_chunk  # counted no further than this
         self._more = False  # more rows match than `_count`
         self._loaded = False
+        self._last_page = -1  # the page the previous call used (no LRU upkeep for its neighbours)
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
 
     # ---- the query -------------------------------------------------------------------------
@@ -99,26 +116,32 @@ class RecordTableModel(QAbstractTableModel):
         self.set_query(replace(self._query, **changes))
 
     def refresh(self) -> None:
-        """Re-read the count and drop cached pages (after a filter change or a save)."""
+        """Re-read the first page and the capped count, dropping cached pages (a filter change or a save)."""
         if not self._loaded:
             return  # nothing shown yet: the first look reads the current query
         self.beginResetModel()
-        self._pages.clear()
-        self._count_rows(self._fetch_chunk)
+        self._read()
         self.endResetModel()
         self.countChanged.emit(self._count)
 
     def _ensure_loaded(self) -> None:
         if not self._loaded:
             self._loaded = True
-            self._count_rows(self._fetch_chunk)
+            self._read()
             self.countChanged.emit(self._count)
 
-    def _count_rows(self, limit: int) -> None:
-        found = self.listing.count_upto(self._query, limit + 1)
-        self._limit = limit
-        self._more = found > limit
-        self._count = min(found, limit)
+    def _read(self) -> None:
+        self._pages.clear()
+        self._last_page = -1
+        first = self.listing.page(self._query, 0, self._page_size)
+        self._pages[0] = first
+        self._limit = self._fetch_chunk
+        if len(first) < self._page_size:  # a short first page is the whole answer: no count query
+            self._count, self._more = len(first), False
+            return
+        found = self.listing.count_upto(self._query, self._limit + 1)
+        self._more = found > self._limit
+        self._count = max(min(found, self._limit), len(first))
 
     def has_more(self) -> bool:
         """True when more rows match than the model knows of (the count shown is "N+")."""
@@ -129,13 +152,15 @@ class RecordTableModel(QAbstractTableModel):
         return not parent.isValid() and self._loaded and self._more
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        """Count on, twice as far as before; the view asks when it is scrolled to the end."""
         if parent.isValid() or not self._more:
             return
         before = self._count
-        found = self.listing.count_upto(self._query, self._limit * 2 + 1)
-        after = min(found, self._limit * 2)
-        self._more = found > self._limit * 2
-        self._limit *= 2
+        limit = self._limit * 2
+        found = self.listing.count_upto(self._query, limit + 1)
+        after = min(found, limit)
+        self._more = found > limit
+        self._limit = limit
         if after > before:
             self.beginInsertRows(QModelIndex(), before, after - 1)
             self._count = after
@@ -154,11 +179,15 @@ class RecordTableModel(QAbstractTableModel):
     # ---- rows ------------------------------------------------------------------------------
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
-        self._ensure_loaded()
+        if not self._loaded:
+            self._ensure_loaded()
         if not 0 <= row < self._count:
             return None
         number, offset = divmod(row, self._page_size)
         page = self._pages.get(number)
+        if page is not None and number == self._last_page:
+            return page[offset] if offset < len(page) else None
+        self._last_page = number
         if page is None:
             previous = self._pages.get(number - 1)
             if previous and len(previous) == self._page_size and self.listing.keyset_ready(self._query):
@@ -191,31 +220,30 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each paint: unasked roles leave at once.
+        role = int(role)
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
         row = self._row(index.row())
         if row is None:
             return None
         column = index.column()
-        key = self._columns[column].key
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = row[ROW_PREFIX + column]
-            formatter = self._formatters.get(key)
+            formatter = self._column_formatters[column]
             if formatter is not None:
                 return formatter(value)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return sync_icon(row[1])
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DECORATION:
+            return sync_icon(row[1]) if column == 0 else None
+        if role == _TOOLTIP:
             return sync_tooltip(row[1], row[2]) if column == 0 else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[column].numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == RecordIdRole:
+        if role == _ALIGNMENT:
+            return _RIGHT if self._columns[column].numeric else None
+        if role == _RECORD_ID:
             return int(row[0])
-        if role == SyncStateRole:
-            return row[1]
-        return None
+        return row[1]  # SyncStateRole
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
