@@ -32,12 +32,11 @@ class LoseFirstAddAnswer(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self._inner.handle_async_request(request)
-        if request.url.path.endswith("crm.activity.add.json") or request.url.path.endswith("crm.activity.add"):
-            if not self.lost:
-                self.lost += 1
-                await response.aread()
-                await response.aclose()
-                raise httpx.ReadTimeout("answer lost", request=request)
+        if request.url.path.removesuffix(".json").endswith("crm.activity.add") and not self.lost:
+            self.lost += 1
+            await response.aread()
+            await response.aclose()
+            raise httpx.ReadTimeout("answer lost", request=request)
         return response
 
     async def aclose(self) -> None:
