@@ -98,6 +98,7 @@ class RecordTableModel(QAbstractTableModel):
         self._more = False  # more rows match than `_count`
         self._loaded = False
         self._last_page = -1  # the page the previous call used (no LRU upkeep for its neighbours)
+        self._fetching = False
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
 
     # ---- the query -------------------------------------------------------------------------
@@ -149,12 +150,19 @@ class RecordTableModel(QAbstractTableModel):
         return self._more
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._loaded and self._more
+        return not parent.isValid() and self._loaded and self._more and not self._fetching
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         """Count on, twice as far as before; the view asks when it is scrolled to the end."""
-        if parent.isValid() or not self._more:
-            return
+        if parent.isValid() or not self._more or self._fetching:
+            return  # listeners of the insert below may ask again: one count at a time
+        self._fetching = True
+        try:
+            self._count_further()
+        finally:
+            self._fetching = False
+
+    def _count_further(self) -> None:
         before = self._count
         limit = self._limit * 2
         found = self.listing.count_upto(self._query, limit + 1)
