@@ -121,6 +121,7 @@ class Pusher:
         self._rows: dict[tuple[str, int], SyncedModel] = {}
         self._newer: set[tuple[str, int]] = set()
         self._done_ids: list[int] = []
+        self._fresh: dict[tuple[str, int], SyncedModel] = {}
 
     # ------------------------------------------------------------------ rounds
 
@@ -406,6 +407,11 @@ class Pusher:
                 (OutboxEntry.target == TARGET) & (OutboxEntry.state == "pending")
                 & OutboxEntry.entity_id.in_([j.entity_id for j in jobs]) & OutboxEntry.id.not_in(claimed)).tuples())
             self._done_ids = []
+            self._fresh = {}
+            for etype in {j.entity_type for j in jobs}:
+                model = MODELS[etype]
+                ids = [j.entity_id for j in jobs if j.entity_type == etype]
+                self._fresh.update(((etype, r.id), r) for r in model.select().where(model.id.in_(ids)))
             for job in jobs:
                 if job.key in res.errors:
                     self._settle_error(job, res.errors[job.key], report)
@@ -438,14 +444,20 @@ class Pusher:
         model = MODELS[job.entity_type]
         entry_ids = [e.id for e in job.entries]
         now = self.clock()
+        new_id = _created_id(job.entity_type, result) if job.op == "create" else None  # may refuse the answer
         with model._meta.database.atomic():
-            row = model.get_or_none(model.id == job.entity_id)
+            # The row as it is now (an edit may have been saved while the request was out).
+            row = self._fresh.get((job.entity_type, job.entity_id)) if bulk else None
+            if row is None:
+                row = model.get_or_none(model.id == job.entity_id)
             if job.op == "delete":
                 if row is not None:
                     _drop_row(job.entity_type, row)
             elif row is not None:
-                if job.op == "create":
-                    row.b24_id = _created_id(job.entity_type, result)
+                changed = ["base_values", "sync_state", "sync_error"]
+                if new_id is not None:
+                    row.b24_id = new_id
+                    changed.append("b24_id")
                 self._clear_bases(job, row)
                 if isinstance(readback, dict):
                     learn_item_ids(job.entity_type, row.id, m.parse_multi(readback.get("PHONE")),
@@ -453,6 +465,7 @@ class Pusher:
                     if job.entity_type == "company":
                         web = m.parse_multi(readback.get("WEB"))
                         row.site_item_id = next((w.item_id for w in web if w.value == row.site), row.site_item_id)
+                        changed.append("site_item_id")
                 if (job.entity_type, job.entity_id) in self._newer:
                     row.sync_state = SyncState.PENDING.value
                 elif row.conflicts:
@@ -460,7 +473,7 @@ class Pusher:
                 else:
                     row.sync_state = SyncState.SYNCED.value
                 row.sync_error = None
-                row.save()
+                row.save(only=[model._meta.fields[n] for n in changed])
             if bulk:
                 self._done_ids.extend(entry_ids)
             else:
