@@ -258,3 +258,19 @@ async def test_new_web_and_vip_deals_raise_notices(db) -> None:
         assert [e.b24_id for e in r.events if isinstance(e, WebRequest)] == [web_id]
         vips = [e for e in r.events if isinstance(e, VipLead)]
         assert [(e.b24_id, e.reason) for e in vips] == [(vip_id, "vip company")]
+
+
+async def test_local_delete_reaches_bitrix24_and_leaves_the_cache(db) -> None:
+    async with rig() as r:
+        await r.engine.sync_now(full=True)
+        contact = Contact.select().order_by(Contact.id).first()
+        editing = EditingService(db)
+        editing.delete("contact", contact.id)
+        never_sent = editing.save_deal(None, DealInput(title="Черновик"))
+        editing.delete("deal", never_sent.id)
+        report = await r.engine.sync_now()
+        assert report.ok, report.error
+        assert r.sandbox.row("contact", contact.b24_id) is None
+        assert Contact.get_or_none(Contact.id == contact.id) is None
+        assert Deal.get_or_none(Deal.id == never_sent.id) is None
+        assert r.sandbox.stats.commands["crm.deal.add"] == 0  # created and deleted before it ever went out
