@@ -47,6 +47,8 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
     """(state for set_connection_state, text for the operator)."""
     if status.running:
         return "connecting", "syncing…"
+    if status.refused:
+        return "error", f"refused: {status.last_error or 'check the webhook'}"
     if status.online is None:
         return "connecting", "not synced yet"
     if not status.online:

@@ -274,3 +274,19 @@ async def test_local_delete_reaches_bitrix24_and_leaves_the_cache(db) -> None:
         assert Contact.get_or_none(Contact.id == contact.id) is None
         assert Deal.get_or_none(Deal.id == never_sent.id) is None
         assert r.sandbox.stats.commands["crm.deal.add"] == 0  # created and deleted before it ever went out
+
+
+async def test_a_refused_webhook_is_an_error_not_offline(db) -> None:
+    from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
+    from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+    from kapusta_desktop.services.bus import EventBus
+    from kapusta_desktop.services.sync.engine import SyncEngine
+
+    async with rig() as r:
+        bad = r.sandbox.webhook_url.replace(f"/{r.sandbox.webhook_code}/", "/wrongcode123/")
+        client = Bitrix24Client(WebhookAuth(bad), max_retries=0)
+        engine = SyncEngine(client, EventBus())
+        report = await engine.sync_now()
+        await client.aclose()
+        assert report.error and "NO_AUTH_FOUND" in report.error and "wrongcode123" not in report.error
+        assert engine.status().refused is True

@@ -59,6 +59,10 @@ def test_conflicts_view_lists_and_resolves(qtbot, db) -> None:
         (SyncStatus(online=False, running=False, pending=3, errors=0, conflicts=0, last_sync=None), "offline"),
         (SyncStatus(online=True, running=False, pending=0, errors=2, conflicts=0, last_sync=None), "error"),
         (SyncStatus(online=True, running=True, pending=0, errors=0, conflicts=0, last_sync=None), "connecting"),
+        (
+            SyncStatus(online=False, running=False, pending=0, errors=0, conflicts=0, last_sync=None, refused=True),
+            "error",
+        ),
     ],
 )
 def test_status_text(status: SyncStatus, state: str) -> None:

@@ -83,6 +83,7 @@ class SyncEngine:
         self.running = False
         self.last_sync: dt.datetime | None = None
         self.last_error: str | None = None
+        self.refused = False
         self._cycles = 0
         self._lock = asyncio.Lock()
         self._loop_task: asyncio.Task[None] | None = None
@@ -93,7 +94,8 @@ class SyncEngine:
     def status(self) -> SyncStatus:
         errors, conflicts = count_states()
         return SyncStatus(online=self.online, running=self.running, pending=pending_count("bitrix24"),
-                          errors=errors, conflicts=conflicts, last_sync=self.last_sync, last_error=self.last_error)
+                          errors=errors, conflicts=conflicts, last_sync=self.last_sync, last_error=self.last_error,
+                          refused=self.refused)
 
     def publish_status(self) -> None:
         self.bus.publish(self.status())
@@ -127,12 +129,14 @@ class SyncEngine:
                 if report.push.offline:
                     raise _Offline(report.push.last_error or "Bitrix24 did not answer")
                 self.online = True
+                self.refused = False
                 self.last_sync = now_utc()
                 self.last_error = report.push.last_error if report.push.permanent else None
             except _Offline as exc:
                 self._went_offline(report, str(exc))
             except Bitrix24Error as exc:
                 self._went_offline(report, str(exc))
+                self.refused = not exc.transient
             finally:
                 self.running = False
                 report.requests = self.client.stats.requests - before

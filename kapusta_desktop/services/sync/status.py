@@ -17,6 +17,7 @@ class SyncStatus:
     conflicts: int  # records with a kept local value
     last_sync: dt.datetime | None  # naive UTC of the last successful pull + push
     last_error: str | None = None
+    refused: bool = False  # Bitrix24 answered but refused the connection itself (webhook, scope, rights)
 
 
 @dataclass(frozen=True)
