@@ -23,6 +23,18 @@ from decimal import Decimal
 from pathlib import Path
 
 
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS. ru_maxrss is no good here: Linux carries the parent's peak across
+    fork + exec, and the parent holds the 230k-row sandbox; VmHWM belongs to this address space only."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 async def _pull_child(url: str, db_path: str) -> None:
     from kapusta_desktop.integrations.bitrix24 import Bitrix24Client, LimitConfig, WebhookAuth
     from kapusta_desktop.services.sync.pull import Puller
@@ -34,7 +46,7 @@ async def _pull_child(url: str, db_path: str) -> None:
     report = await Puller(client).full()
     wall = time.perf_counter() - started
     await client.aclose()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = _peak_rss_mb()
     print(f"rows {sum(report.rows.values())} requests {client.stats.requests} bad {report.bad_rows}",
           file=sys.stderr)
     print(f"{wall:.3f} {rss_mb:.1f}")
