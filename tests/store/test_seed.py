@@ -95,3 +95,23 @@ def test_seed_rolls_back_on_failure(db: object) -> None:
     assert Company.select().count() == 0 and Phone.select().count() == 0
     seed(data)
     assert Company.select().count() == 5
+
+
+def test_indexes_and_search_tables_are_whole_after_a_seed(db: object) -> None:
+    def schema() -> list[tuple[str, str]]:
+        return db.execute_sql(  # type: ignore[attr-defined]
+            "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY 1, 2"
+        ).fetchall()
+
+    before = schema()
+    seed(generate(companies=8, seed=4))
+    seed(generate(companies=6, seed=5), replace=True)
+    assert schema() == before
+    deals = Deal.select().count()
+    if any(name == "deal_fts_ai" for _type, name in before):
+        fts = db.execute_sql("SELECT count(*) FROM deal_fts").fetchone()[0]  # type: ignore[attr-defined]
+        assert fts == deals == 36
+    plan = db.execute_sql(  # type: ignore[attr-defined]
+        "EXPLAIN QUERY PLAN SELECT id FROM phone WHERE e164 = ?", ("+79161234567",)
+    ).fetchall()
+    assert any("phone_e164" in str(row[-1]) for row in plan), plan
