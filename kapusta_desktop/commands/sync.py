@@ -31,6 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--webhook-from-stdin", action="store_true", help="read the incoming webhook URL from standard input"
     )
     parser.add_argument("--ca-bundle", metavar="FILE", help="CA file to trust (a portal or sandbox on HTTPS)")
+    parser.add_argument("--retries", type=int, default=6, metavar="N",
+                        help="retries of a request that failed for a passing reason (default 6)")
     parser.add_argument("--demo-size", type=int, default=60, metavar="N",
                         help="with --demo: companies in the sample portal (default 60)")
 
@@ -135,7 +137,9 @@ async def _sync(args: argparse.Namespace, profile: object) -> int:
     else:
         url = _read_webhook(args, profile)
     bar = ProgressBar(sys.stderr)
-    client = Bitrix24Client(WebhookAuth(url), ca_bundle=ca_bundle)
+    if not 0 <= args.retries <= 20:
+        raise ValueError("--retries must be within 0..20")
+    client = Bitrix24Client(WebhookAuth(url), ca_bundle=ca_bundle, max_retries=args.retries)
     try:
         engine = SyncEngine(client, EventBus(), call_logger=push_call_log, on_progress=bar)
         full = args.full or not has_full_sync()
