@@ -27,56 +27,20 @@ KEY, SALT = "bench-key-0123456789", "bench-salt-0123456789"
 
 
 def seed(contacts: int, deals: int) -> list[tuple[str, str]]:
-    """Fill the cache; returns (Mango number, expected name) for contacts with a phone."""
+    """Fill the cache with the fast bulk loader; returns (Mango number, expected name) of callers."""
     from kapusta_desktop.domain.sample_data import generate
-    from kapusta_desktop.services.editing import default_phone_normaliser
     from kapusta_desktop.store.db import database_proxy
-    from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Phone, UserManager
+    from kapusta_desktop.store.seed import seed as seed_cache
 
-    companies = max(1, contacts // 3)
-    data = generate(companies=companies, contacts=contacts, deals=deals, tasks=0, leads=0)
-    db = database_proxy.obj
-    callers: list[tuple[str, str]] = []
-    with db.atomic():
-        UserManager.insert_many(
-            [{"id": m.id, "name": f"{m.name} {m.last_name}", "b24_user_id": m.id, "mango_extension": m.extension}
-             for m in data.managers]
-        ).execute()
-        rows = [{"id": c.id, "title": c.title, "is_vip": c.is_vip, "responsible": c.responsible_id, "b24_id": c.id}
-                for c in data.companies]
-        for i in range(0, len(rows), 5000):
-            Company.insert_many(rows[i:i + 5000]).execute()
-        rows = [{"id": c.id, "name": c.name, "second_name": c.second_name, "last_name": c.last_name,
-                 "company": c.company_id, "responsible": c.responsible_id, "b24_id": c.id} for c in data.contacts]
-        for i in range(0, len(rows), 5000):
-            Contact.insert_many(rows[i:i + 5000]).execute()
-        rows = [{"id": d.id, "title": d.title, "stage_id": d.stage_id, "amount": d.amount, "company": d.company_id,
-                 "responsible": d.responsible_id, "closed": d.stage_id in ("WON", "LOSE", "APOLOGY"), "b24_id": d.id,
-                 "date_create": d.created.replace(tzinfo=None)} for d in data.deals]
-        for i in range(0, len(rows), 5000):
-            Deal.insert_many(rows[i:i + 5000]).execute()
-        links = [{"deal": d.id, "contact": c} for d in data.deals for c in d.contact_ids]
-        for i in range(0, len(links), 5000):
-            DealContact.insert_many(links[i:i + 5000]).on_conflict_ignore().execute()
-        phones = []
-        for owner_type, owners in (("company", data.companies), ("contact", data.contacts)):
-            for owner in owners:
-                for p in owner.phones:
-                    n = default_phone_normaliser(p.value)
-                    phones.append({"owner_type": owner_type, "owner_id": owner.id, "raw": p.value,
-                                   "e164": n.e164 if n else None, "extension": n.extension if n else None,
-                                   "value_type": p.value_type})
-                    if owner_type == "contact" and n and n.e164 and n.e164.startswith("+7") and not n.extension:
-                        name = " ".join(x for x in (owner.last_name, owner.name, owner.second_name) if x)
-                        callers.append((n.e164.lstrip("+"), name))
-        for i in range(0, len(phones), 5000):
-            Phone.insert_many(phones[i:i + 5000]).execute()
-    # Callers whose number belongs to exactly one owner: the name to expect is unambiguous.
-    counts: dict[str, int] = {}
-    for p in phones:
-        if p["e164"]:
-            counts[p["e164"]] = counts.get(p["e164"], 0) + 1
-    return [(n, name) for n, name in callers if counts.get("+" + n) == 1]
+    data = generate(companies=max(1, contacts // 3), contacts=contacts, deals=deals)
+    seed_cache(data)
+    # Callers: Russian numbers that belong to exactly one contact, so the name to expect is unambiguous.
+    rows = database_proxy.obj.execute_sql(
+        "SELECT p.e164, c.last_name, c.name, c.second_name FROM phone p JOIN contact c ON c.id = p.owner_id "
+        "WHERE p.owner_type = 'contact' AND p.e164 LIKE '+7%' AND p.extension IS NULL AND c.deleted = 0 "
+        "AND p.e164 IN (SELECT e164 FROM phone WHERE e164 IS NOT NULL GROUP BY e164 HAVING count(*) = 1)"
+    ).fetchall()
+    return [(e164.lstrip("+"), " ".join(x for x in (last, first, second) if x)) for e164, last, first, second in rows]
 
 
 async def measure(calls: int, callers: list[tuple[str, str]]) -> list[float]:

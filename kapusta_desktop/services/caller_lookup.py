@@ -18,28 +18,19 @@ from decimal import Decimal
 import phonenumbers
 
 from kapusta_desktop.services.editing import NormalisedPhone, default_phone_normaliser
-from kapusta_desktop.store.models import (
-    CallRecord,
-    Company,
-    Contact,
-    Deal,
-    DealContact,
-    Lead,
-    Phone,
-    Stage,
-    Task,
-    UserManager,
-)
+from kapusta_desktop.store import caller_sql
+from kapusta_desktop.store.models import Stage
+from kapusta_desktop.store.phone_index import find_by_e164
 from kapusta_desktop.store.setting_values import get_value, set_value
 
 REASON_EXACT = "exact number"
 REASON_COMPANY_LINE = "company's main line"
 REASON_LEAD = "lead's number"
 CHOICE_KEY = "mango.caller_choice:"  # + e164 -> {"kind": ..., "id": ...}
-MAX_DEALS = 8
-MAX_TASKS = 8
-MAX_CALLS = 5
-OPEN_TASK_STATUSES = (2, 3, 4, 6)
+MAX_DEALS = caller_sql.MAX_DEALS
+MAX_TASKS = caller_sql.MAX_TASKS
+MAX_CALLS = caller_sql.MAX_CALLS
+OPEN_TASK_STATUSES = caller_sql.OPEN_TASK_STATUSES
 
 
 @dataclass(frozen=True)
@@ -128,6 +119,10 @@ def pbx_number_to_e164(number: str | None, normalise: Callable[[str], Normalised
     return result.e164 if result else None
 
 
+def _ids(rows: list[tuple[str, int]], kind: str) -> list[int]:
+    return [owner_id for owner_type, owner_id in rows if owner_type == kind]
+
+
 def display_number(e164: str | None, raw: str | None) -> str:
     if e164:
         try:
@@ -176,139 +171,100 @@ class CallerLookup:
         set_value(CHOICE_KEY + e164, match.key)
 
     # ---- matching ---------------------------------------------------------------------------
+    # Hand-written SQL (store/caller_sql.py): one probe of the phone index, one per kind of owner,
+    # then per match one query for its open deals and one for its open tasks.
 
     def _matches(self, e164: str) -> list[CallerMatch]:
-        rows = list(Phone.select(Phone.owner_type, Phone.owner_id).where(Phone.e164 == e164).tuples())
-        contacts = [oid for kind, oid in rows if kind == "contact"]
-        companies = [oid for kind, oid in rows if kind == "company"]
-        leads = [oid for kind, oid in rows if kind == "lead"]
+        rows = [(p.owner_type, p.owner_id) for p in find_by_e164(e164)]
         out: list[CallerMatch] = []
-        seen_contacts: set[int] = set()
-        # Skip empty probes: each query costs more to build than to run.
-        for contact in self._rows(Contact, contacts):
-            seen_contacts.add(contact.id)
-            out.append(self._contact_match(contact, REASON_EXACT))
-        for company in self._rows(Company, companies):
-            out.append(self._company_match(company))
-        for lead in Lead.select().where(Lead.id.in_(leads)) if leads else ():
+        for row in caller_sql.contacts(_ids(rows, "contact")):
+            out.append(self._contact_match(row))
+        for row in caller_sql.companies(_ids(rows, "company")):
+            out.append(self._company_match(row))
+        for lead_id, b24_id, name, company_title, responsible in caller_sql.leads(_ids(rows, "lead")):
             out.append(
                 CallerMatch(
                     kind="lead",
-                    id=lead.id,
-                    b24_id=lead.b24_id,
-                    name=lead.name or lead.title,
+                    id=lead_id,
+                    b24_id=b24_id,
+                    name=name,
                     reason=REASON_LEAD,
-                    company_name=lead.company_title,
-                    responsible_id=lead.responsible_id,
-                    responsible_name=self._manager_name(lead.responsible_id),
+                    company_name=company_title,
+                    responsible_id=responsible,
+                    responsible_name=self._manager_name(responsible),
                 )
             )
         return out
 
-    @staticmethod
-    def _rows(model: type[Contact] | type[Company], ids: list[int]) -> list:
-        if not ids:
-            return []
-        return list(model.select().where(model.id.in_(ids), model.deleted == False))  # noqa: E712
-
-    def _contact_match(self, contact: Contact, reason: str) -> CallerMatch:
-        company = Company.get_or_none(Company.id == contact.company_id) if contact.company_id else None
-        links = DealContact.select(DealContact.deal).where(DealContact.contact == contact.id)
-        deal_ids = [d for (d,) in links.tuples()]
-        # Two index probes (by id, by company) rather than one OR that SQLite would answer by a scan.
-        found = list(Deal.select().where(Deal.id.in_(deal_ids))) if deal_ids else []
-        if company is not None:
-            found += list(Deal.select().where(Deal.company == company.id))
-        deals = self._deal_briefs(found)
-        tasks = self._task_briefs([d.id for d in deals], contact.id)
-        responsible = deals[0].responsible_id if deals and deals[0].responsible_id else contact.responsible_id
+    def _contact_match(self, row: caller_sql.ContactRow) -> CallerMatch:
+        contact_id, b24_id, name, responsible_id, company_id, company_title, company_vip, _ = row
+        deals = self._deal_briefs(caller_sql.open_deals_of_contact(contact_id, company_id))
+        tasks = self._task_briefs([d.id for d in deals], contact_id)
+        responsible = deals[0].responsible_id if deals and deals[0].responsible_id else responsible_id
         return CallerMatch(
             kind="contact",
-            id=contact.id,
-            b24_id=contact.b24_id,
-            name=contact.full_name or (company.title if company else "") or "(no name)",
-            reason=reason,
-            company_id=company.id if company else None,
-            company_name=company.title if company else None,
-            is_vip=bool(company and company.is_vip) or any(d.is_vip for d in deals),
+            id=contact_id,
+            b24_id=b24_id,
+            name=name or company_title or "(no name)",
+            reason=REASON_EXACT,
+            company_id=company_id,
+            company_name=company_title,
+            is_vip=company_vip or any(d.is_vip for d in deals),
             responsible_id=responsible,
             responsible_name=self._manager_name(responsible),
             deals=tuple(deals),
             tasks=tuple(tasks),
         )
 
-    def _company_match(self, company: Company) -> CallerMatch:
-        deals = self._deal_briefs(
-            list(Deal.select().where(Deal.company == company.id))
-        )
+    def _company_match(self, row: caller_sql.CompanyRow) -> CallerMatch:
+        company_id, b24_id, title, is_vip, responsible_id = row
+        deals = self._deal_briefs(caller_sql.open_deals_of_company(company_id))
         tasks = self._task_briefs([d.id for d in deals], None)
-        responsible = deals[0].responsible_id if deals and deals[0].responsible_id else company.responsible_id
+        responsible = deals[0].responsible_id if deals and deals[0].responsible_id else responsible_id
         return CallerMatch(
             kind="company",
-            id=company.id,
-            b24_id=company.b24_id,
-            name=company.title,
+            id=company_id,
+            b24_id=b24_id,
+            name=title,
             reason=REASON_COMPANY_LINE,
-            company_id=company.id,
-            company_name=company.title,
-            is_vip=company.is_vip or any(d.is_vip for d in deals),
+            company_id=company_id,
+            company_name=title,
+            is_vip=is_vip or any(d.is_vip for d in deals),
             responsible_id=responsible,
             responsible_name=self._manager_name(responsible),
             deals=tuple(deals),
             tasks=tuple(tasks),
         )
 
-    def _deal_briefs(self, deals: list[Deal]) -> list[DealBrief]:
+    def _deal_briefs(self, rows: list[caller_sql.DealRow]) -> list[DealBrief]:
         names = self._stages()
-        unique = {d.id: d for d in deals if not d.closed and not d.deleted}.values()
-        newest = sorted(unique, key=lambda d: (d.date_create is not None, d.date_create, d.id), reverse=True)
         return [
             DealBrief(
-                id=d.id,
-                b24_id=d.b24_id,
-                title=d.title,
-                stage_id=d.stage_id,
-                stage_name=names.get(d.stage_id, d.stage_id),
-                amount=d.amount,
-                currency=d.currency,
-                is_vip=d.is_vip,
-                responsible_id=d.responsible_id,
+                id=deal_id,
+                b24_id=b24_id,
+                title=title,
+                stage_id=stage_id,
+                stage_name=names.get(stage_id, stage_id),
+                amount=amount,
+                currency=currency,
+                is_vip=is_vip,
+                responsible_id=responsible_id,
             )
-            for d in list(newest)[:MAX_DEALS]
+            for deal_id, b24_id, title, stage_id, amount, currency, is_vip, responsible_id in rows
         ]
 
     @staticmethod
     def _task_briefs(deal_ids: list[int], contact_id: int | None) -> list[TaskBrief]:
-        found: dict[int, Task] = {}
-        if deal_ids:
-            found.update((t.id, t) for t in Task.select().where(Task.deal.in_(deal_ids)))
-        if contact_id is not None:
-            found.update((t.id, t) for t in Task.select().where(Task.contact == contact_id))
-        # Open/deleted are filtered here: with those (indexed, low-selectivity) columns in the WHERE,
-        # SQLite without statistics may walk the `closed`/`deleted` index instead of the foreign key.
-        found = {i: t for i, t in found.items() if t.status in OPEN_TASK_STATUSES and not t.deleted}
-        far = dt.datetime.max
-        rows = sorted(found.values(), key=lambda t: (t.deadline or far, t.id))[:MAX_TASKS]
-        return [TaskBrief(id=t.id, title=t.title, deadline=t.deadline, status=t.status) for t in rows]
+        return [
+            TaskBrief(id=i, title=title, deadline=deadline, status=status)
+            for i, title, deadline, status in caller_sql.open_tasks(deal_ids, contact_id)
+        ]
 
     @staticmethod
     def _last_calls(e164: str) -> list[CallBrief]:
-        rows = (
-            CallRecord.select()
-            .where(CallRecord.e164 == e164)
-            .order_by(CallRecord.started_at.desc())
-            .limit(MAX_CALLS)
-        )
         return [
-            CallBrief(
-                id=r.id,
-                started_at=r.started_at,
-                direction=r.direction,
-                result=r.result,
-                talk_seconds=r.talk_seconds,
-                extension=r.extension,
-            )
-            for r in rows
+            CallBrief(id=i, started_at=at, direction=d, result=r, talk_seconds=talk, extension=ext)
+            for i, at, d, r, talk, ext in caller_sql.last_calls(e164)
         ]
 
     def _stages(self) -> dict[str, str]:
@@ -325,6 +281,6 @@ class CallerLookup:
         if manager_id is None:
             return None
         if manager_id not in self._manager_names:
-            row = UserManager.get_or_none(UserManager.id == manager_id)
-            self._manager_names[manager_id] = row.name if row else f"#{manager_id}"
-        return self._manager_names[manager_id]
+            # The manager table is small: read it whole once, and again only for an id we have not seen.
+            self._manager_names.update(caller_sql.manager_names())
+        return self._manager_names.get(manager_id, f"#{manager_id}")

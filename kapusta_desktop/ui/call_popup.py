@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 POPUP_WIDTH = 380
 MARGIN = 12
 CLOSE_AFTER_END_MS = 4000
+SPARE_POPUPS = 2  # built ahead of time, so a ringing call only fills one in
+MAX_SPARE_POPUPS = 6
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -66,11 +68,11 @@ class CallPopup(QFrame):
     create_contact = Signal(str, bool)  # name, with a deal
     choose = Signal(object)  # CallerMatch
 
-    def __init__(self, ringing: CallRinging, *, portal_url: str | None = None) -> None:
+    def __init__(self, ringing: CallRinging | None = None, *, portal_url: str | None = None) -> None:
         super().__init__(None)
-        self.entry_id = ringing.entry_id
-        self.call_id = ringing.call_id
-        self.extension = ringing.extension
+        self.entry_id: str | None = None
+        self.call_id: str | None = None
+        self.extension: str | None = None
         self._portal_url = (portal_url or "").rstrip("/")
         self.setObjectName("callPopup")
         self.setWindowFlags(
@@ -80,7 +82,7 @@ class CallPopup(QFrame):
             | Qt.WindowType.WindowDoesNotAcceptFocus
         )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        # Not deleted on close: PopupManager keeps closed pop-ups and reuses them (building one costs ms).
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.Shape.Box)
         self.setFixedWidth(POPUP_WIDTH)
@@ -96,11 +98,10 @@ class CallPopup(QFrame):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.vip = QLabel("★ VIP")
         self.vip.setStyleSheet("color: #b8860b; font-weight: bold;")
-        self.status = QLabel(self.tr("Ringing at %1").replace("%1", ringing.extension))
-        if ringing.transferred:
-            self.status.setText(self.status.text() + self.tr(" (transferred)"))
+        self.status = QLabel()
         self.name = QLabel()
         self.name.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.name.setWordWrap(True)
         self.reason = QLabel()
         self.details = QLabel()
@@ -155,11 +156,40 @@ class CallPopup(QFrame):
         layout.addWidget(self.name)
         layout.addWidget(self.body)
         layout.addWidget(self.dismiss_button)
-        self.card: CallerCard = ringing.card
-        self.set_card(ringing.card)
+        self.card = CallerCard(number=None, e164=None, display="")
         # Where the operator was when the call came in (see event()).
         self._return_window: QWidget | None = None
         self._return_focus: QWidget | None = None
+        if ringing is not None:
+            self.bind(ringing, portal_url=portal_url)
+
+    def bind(self, ringing: CallRinging, *, portal_url: str | None = None) -> None:
+        """Show this (new or reused) pop-up for a call ringing here."""
+        self.entry_id = ringing.entry_id
+        self.call_id = ringing.call_id
+        self.extension = ringing.extension
+        self._portal_url = (portal_url or "").rstrip("/")
+        self._answered_at = None
+        self._timer.stop()
+        self._close_timer.stop()
+        status = self.tr("Ringing at %1").replace("%1", ringing.extension)
+        self.status.setText(status + self.tr(" (transferred)") if ringing.transferred else status)
+        self.body.setVisible(True)
+        self.new_name.clear()
+        self.set_card(ringing.card)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._release()
+        super().closeEvent(event)
+
+    def _release(self) -> None:
+        """The call is done with this pop-up: stop its timers and tell the manager (once)."""
+        if self.entry_id is None:
+            return
+        self._timer.stop()
+        self._close_timer.stop()
+        self.dismissed.emit()
+        self.entry_id = self.call_id = None
 
     def show_passively(self) -> None:
         """Show without taking the keyboard from whatever the operator is typing in."""
@@ -193,12 +223,14 @@ class CallPopup(QFrame):
         self.vip.setVisible(card.is_vip)
         self.name.setText(best.name if best else self.tr("Unknown number"))
         self.reason.setText(self._reason_text(card))
-        self.matches.clear()
+        if self.matches.count():
+            self.matches.clear()
         self.matches.setVisible(len(card.matches) > 1)
-        for m in card.matches:
-            item = QListWidgetItem(f"{m.name} — {m.company_name or m.kind} ({m.reason})")
-            item.setData(Qt.ItemDataRole.UserRole, m)
-            self.matches.addItem(item)
+        if len(card.matches) > 1:  # one match needs no list to choose from
+            for m in card.matches:
+                item = QListWidgetItem(f"{m.name} — {m.company_name or m.kind} ({m.reason})")
+                item.setData(Qt.ItemDataRole.UserRole, m)
+                self.matches.addItem(item)
         self.details.setText(self._details_text(card))
         has_deal = bool(best and best.deals)
         for b in (self.open_deal_button, self.call_back_button, self.offer_button):
@@ -206,7 +238,15 @@ class CallPopup(QFrame):
         self.open_b24_button.setVisible(bool(best and best.b24_id and self._portal_url))
         for w in (self.new_name, self.new_contact_button, self.new_contact_deal_button):
             w.setVisible(best is None and card.e164 is not None)
-        self.adjustSize()
+        # No adjustSize here: the manager sizes and places every pop-up once in _restack().
+
+    def fitted_height(self) -> int:
+        """The height at the fixed width, from the layout's height-for-width. adjustSize() would
+        first ask every word-wrapped label for its preferred width: milliseconds per pop-up."""
+        layout = self.layout()
+        if layout is None:
+            return self.sizeHint().height()
+        return max(layout.totalHeightForWidth(POPUP_WIDTH), layout.totalMinimumSize().height())
 
     def _reason_text(self, card: CallerCard) -> str:
         if not card.matches:
@@ -299,9 +339,7 @@ class CallPopup(QFrame):
             self.choose.emit(match)
 
     def _dismiss(self) -> None:
-        self._close_timer.stop()
-        self.dismissed.emit()
-        self.close()
+        self.close()  # closeEvent releases it to the manager
 
 
 class PopupManager(QObject):
@@ -323,6 +361,9 @@ class PopupManager(QObject):
         self.desk = desk
         self._portal_url = portal_url or (lambda: None)
         self.popups: dict[tuple[str, str], CallPopup] = {}
+        # Closed pop-ups wait here to be reused: a call's pop-up is filled in, not built (see _take).
+        self._spare: list[CallPopup] = []
+        QTimer.singleShot(0, self, self._prewarm)
         # The bus calls back on the loop's thread, which under qasync is the GUI thread.
         self._unsubscribe = [
             bus.subscribe(CallRinging, self._on_ringing),
@@ -335,23 +376,62 @@ class PopupManager(QObject):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
-        for popup in list(self.popups.values()):
+        self._shut = True
+        for popup in [*self.popups.values(), *self._spare]:
             popup.close()
+            popup.deleteLater()
         self.popups.clear()
+        self._spare.clear()
+
+    # ---- the pool -----------------------------------------------------------------------------
+
+    _shut = False
+
+    def _build(self) -> CallPopup:
+        popup = CallPopup()
+        popup.dismissed.connect(lambda p=popup: self._release(p))
+        popup.open_deal.connect(self.open_deal)
+        popup.create_task.connect(lambda template, deal_id: self._create_task(template, deal_id))
+        popup.create_contact.connect(lambda name, with_deal, p=popup: self._create_contact(p, name, with_deal))
+        popup.choose.connect(lambda match, p=popup: self._choose(p, match))
+        popup.ensurePolished()
+        popup.winId()  # the native window too, ahead of the call
+        return popup
+
+    def _prewarm(self) -> None:
+        """Keep SPARE_POPUPS ready, built while nothing rings (scheduled, never on the ringing path)."""
+        if not self._shut and len(self._spare) < SPARE_POPUPS:
+            self._spare.append(self._build())
+            if len(self._spare) < SPARE_POPUPS:
+                QTimer.singleShot(0, self, self._prewarm)
+
+    def _take(self) -> CallPopup:
+        popup = self._spare.pop() if self._spare else self._build()
+        if len(self._spare) < SPARE_POPUPS:
+            QTimer.singleShot(0, self, self._prewarm)
+        return popup
+
+    def _release(self, popup: CallPopup) -> None:
+        key = next((k for k, p in self.popups.items() if p is popup), None)
+        if key is None:
+            return
+        del self.popups[key]
+        if not self._shut and len(self._spare) < MAX_SPARE_POPUPS:
+            self._spare.append(popup)
+        else:
+            popup.deleteLater()
+        self._restack()
+
+    # ---- call events --------------------------------------------------------------------------
 
     def _on_ringing(self, event: CallRinging) -> None:
         key = (event.entry_id, event.call_id)
         if key in self.popups:
             return
-        popup = CallPopup(event, portal_url=self._portal_url())
-        popup.dismissed.connect(lambda k=key: self._forget(k))
-        popup.destroyed.connect(lambda *_, k=key: self._forget(k))
-        popup.open_deal.connect(self.open_deal)
-        popup.create_task.connect(lambda template, deal_id: self._create_task(template, deal_id))
-        popup.create_contact.connect(lambda name, with_deal, p=popup: self._create_contact(p, name, with_deal))
-        popup.choose.connect(lambda match, p=popup: self._choose(p, match))
+        popup = self._take()
+        popup.bind(event, portal_url=self._portal_url())
         self.popups[key] = popup
-        self._restack()
+        self._place(popup, self._bottom_of_stack(exclude=popup))
         popup.show_passively()
         self.popup_shown.emit(popup)
 
@@ -372,20 +452,30 @@ class PopupManager(QObject):
                 popup.set_card(event.card)
         self._restack()
 
-    def _forget(self, key: tuple[str, str]) -> None:
-        if self.popups.pop(key, None) is not None:
-            self._restack()
-
-    def _restack(self) -> None:
+    @staticmethod
+    def _screen_corner() -> tuple[int, int]:
         screen = QGuiApplication.primaryScreen()
         area = screen.availableGeometry() if screen else None
-        right = (area.right() if area else 1280) - MARGIN
-        bottom = (area.bottom() if area else 800) - MARGIN
+        return (area.right() if area else 1280) - MARGIN, (area.bottom() if area else 800) - MARGIN
+
+    def _bottom_of_stack(self, exclude: CallPopup | None = None) -> int:
+        """Where the next pop-up's bottom edge goes: above the ones already shown."""
+        _, bottom = self._screen_corner()
         for popup in self.popups.values():
-            popup.adjustSize()
-            height = popup.sizeHint().height()
-            popup.move(right - POPUP_WIDTH, bottom - height)
-            bottom -= height + MARGIN
+            if popup is not exclude:
+                bottom = min(bottom, popup.y() - MARGIN)
+        return bottom
+
+    def _place(self, popup: CallPopup, bottom: int) -> int:
+        right, _ = self._screen_corner()
+        height = popup.fitted_height()
+        popup.setGeometry(right - POPUP_WIDTH, bottom - height, POPUP_WIDTH, height)
+        return bottom - height - MARGIN
+
+    def _restack(self) -> None:
+        _, bottom = self._screen_corner()
+        for popup in self.popups.values():
+            bottom = self._place(popup, bottom)
 
     # ---- actions back to the desk -------------------------------------------------------------
 
