@@ -25,9 +25,13 @@ log = logging.getLogger(__name__)
 
 
 class CallsRuntime:
-    def __init__(self, window: Any, bus: EventBus, database: peewee.Database | Any, *, demo: bool = False) -> None:
+    def __init__(
+        self, window: Any, bus: EventBus, database: peewee.Database | Any, *, demo: bool = False,
+        secrets: SecretStore | None = None,
+    ) -> None:
         self.window = window
         self.demo = demo
+        self.secrets = secrets  # the composition root passes the profile's store; None: the default one
         self.desk = CallDesk(bus, database, editing=getattr(window, "service", None))
         self.popups = PopupManager(bus, self.desk, portal_url=lambda: get_value("bitrix24.portal_url"))
         if hasattr(window, "open_record"):
@@ -48,7 +52,7 @@ class CallsRuntime:
     async def start(self) -> None:
         if not (self.demo or get_value("mango.enabled", False)):
             return
-        secrets = SecretStore()
+        secrets = self.secrets or SecretStore()
         key, salt = secrets.get(MANGO_API_KEY), secrets.get(MANGO_API_SALT)
         if self.demo and not (key and salt):
             key, salt = DEMO_KEY, DEMO_SALT

@@ -24,9 +24,10 @@ API_URL_SETTING = "telegram.api_url"  # only to point at a sandbox; the default 
 
 
 class NoticesRuntime:
-    def __init__(self, window: Any, bus: EventBus) -> None:
+    def __init__(self, window: Any, bus: EventBus, *, secrets: SecretStore | None = None) -> None:
         self.window = window
         self.bus = bus
+        self.secrets = secrets  # the composition root passes the profile's store; None: the default one
         self.worker: NoticeWorker | None = None
         self.client: TelegramClient | None = None
         self.notifier = Notifier(bus, on_queued=self._wake)
@@ -48,7 +49,7 @@ class NoticesRuntime:
             self._state("off", "notices off")
             return
         try:
-            token = SecretStore().get(TELEGRAM_TOKEN)
+            token = (self.secrets or SecretStore()).get(TELEGRAM_TOKEN)
             kwargs: dict[str, Any] = {}
             api_url = get_value(API_URL_SETTING)
             if api_url:

@@ -108,7 +108,9 @@ class SyncRuntime:
                 log.exception("reloading views after sync failed")
 
 
-def sync_runtime_from_settings(window: Any, bus: EventBus, *, webhook_url: str | None = None) -> SyncRuntime | None:
+def sync_runtime_from_settings(
+    window: Any, bus: EventBus, *, webhook_url: str | None = None, secrets: Any = None
+) -> SyncRuntime | None:
     """The runtime for this desk's settings, or None (status bar says why) when Bitrix24 is not set up.
 
     `webhook_url` overrides the keyring (the demo's sandbox). The interval comes from
@@ -134,7 +136,7 @@ def sync_runtime_from_settings(window: Any, bus: EventBus, *, webhook_url: str |
             say("not_configured", "OAuth sync is not wired yet; use a webhook")
             return None
         try:
-            url = SecretStore().get(BITRIX24_WEBHOOK)
+            url = (secrets or SecretStore()).get(BITRIX24_WEBHOOK)
         except SecretStoreError as exc:
             say("error", str(exc))
             return None
