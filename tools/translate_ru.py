@@ -1,7 +1,10 @@
 """Fill resources/translations/kapusta_ru.ts from the dictionary below (run after `make translations` adds strings).
 
-Strings without an entry stay "unfinished" and show in English; the script lists them.
+Strings without an entry stay "unfinished" and show in English; the script lists them and exits 1
+(tests/ui/test_translations.py fails on any unfinished message).
 """
+
+# ruff: noqa: E501  (one translation a line reads best)
 
 from __future__ import annotations
 
@@ -133,33 +136,325 @@ RU: dict[str, str] = {
     "This company is not in the cache.": "Этой компании нет в базе.",
     "This manager is not in the cache.": "Этого менеджера нет в базе.",
     "This deal is not in the cache.": "Этой сделки нет в базе.",
+    # tenders
+    "Tenders": "Тендеры",
+    "Tender": "Тендер",
+    "New tender": "Новый тендер",
+    "Open": "Открытые",
+    "All": "Все",
+    "Show:": "Показать:",
+    "Number, subject or customer": "Номер, предмет или заказчик",
+    "Edit": "Изменить",
+    "Calculations": "Расчёты",
+    "Calculation": "Расчёт",
+    "Calculations: tender %1": "Расчёты: тендер %1",
+    "Open deal": "Открыть сделку",
+    "Analysis": "Анализ",
+    "Calculated": "Рассчитан",
+    "Submitted": "Заявка подана",
+    "Won": "Выигран",
+    "Lost": "Проигран",
+    "Number": "Номер",
+    "Subject": "Предмет",
+    "Customer": "Заказчик",
+    "Platform": "Площадка",
+    "Max price": "НМЦК",
+    "Maximum price": "Начальная (макс.) цена",
+    "Our price": "Наша цена",
+    "Link": "Ссылка",
+    "Published": "Опубликован",
+    "Submission deadline": "Срок подачи заявок",
+    "known": "известно",
+    "Create a Bitrix24 deal with its company and contact": "Создать сделку в Битрикс24 с компанией и контактом",
+    "Contact person": "Контактное лицо",
+    "First name": "Имя",
+    "E-mail": "E-mail",
+    "The submission deadline has passed": "Срок подачи заявок истёк",
+    "The submission deadline is near": "Срок подачи заявок скоро истекает",
+    # calculations
+    "Add line": "Добавить строку",
+    "Duplicate line": "Дублировать строку",
+    "Delete line": "Удалить строку",
+    "Copy line": "Копировать строку",
+    "Undo": "Отменить",
+    "Redo": "Повторить",
+    "Save": "Сохранить",
+    "New calculation": "Новый расчёт",
+    "New version": "Новая версия",
+    "Use for the deal": "Выбрать для сделки",
+    "Make this version the chosen one: its total becomes the deal amount": "Сделать эту версию основной: её итог станет суммой сделки",
+    "Export to Excel…": "Экспорт в Excel…",
+    "Export calculation": "Экспорт расчёта",
+    "Exported to %1": "Сохранено в %1",
+    "Compare": "Сравнить",
+    "Version:": "Версия:",
+    "with": "с",
+    "Name:": "Название:",
+    "Save or undo the changes before switching versions.": "Сохраните или отмените изменения, прежде чем переключать версию.",
+    "Lines: %1 · hours: %2 · cost: %3 · before VAT: %4 · VAT: %5 · total: %6": "Строк: %1 · часов: %2 · себестоимость: %3 · без НДС: %4 · НДС: %5 · итого: %6",
+    "Compare: %1 ↔ %2": "Сравнение: %1 ↔ %2",
+    "Total with VAT: %1": "Итого с НДС: %1",
+    "Difference: %1 (cells that differ are highlighted: %2)": "Разница: %1 (различающихся ячеек выделено: %2)",
+    "Differs from the other version": "Отличается от другой версии",
+    "Site / post": "Объект / пост",
+    "Posts": "Постов",
+    "Guards per post": "Охранников на пост",
+    "Hours a day": "Часов в сутки",
+    "Days a month": "Дней в месяц",
+    "Months": "Месяцев",
+    "Rate per hour": "Ставка в час",
+    "Extra costs": "Доп. расходы",
+    "Margin %": "Наценка, %",
+    "VAT": "НДС",
+    "Hours": "Часы",
+    "Cost": "Себестоимость",
+    "Price before VAT": "Цена без НДС",
+    "VAT amount": "Сумма НДС",
+    "Price with VAT": "Цена с НДС",
+    "add line": "добавление строки",
+    "duplicate line": "дублирование строки",
+    "delete line": "удаление строки",
+    "edit %1": "изменение: %1",
+    "Enter the tender number.": "Введите номер тендера.",
+    "Longer than 64 characters.": "Длиннее 64 символов.",
+    "Enter the subject of the tender.": "Введите предмет тендера.",
+    "Longer than 500 characters.": "Длиннее 500 символов.",
+    "Enter a web address starting with http:// or https://.": "Введите веб-адрес, начинающийся с http:// или https://.",
+    "Enter a non-negative amount.": "Сумма не может быть отрицательной.",
+    "Enter the amount as a number, e.g. 1500000.00.": "Введите сумму числом, например 1500000,00.",
+    "The deadline is before the publication date.": "Срок подачи раньше даты публикации.",
+    "Name the calculation.": "Укажите название расчёта.",
+    "must be a decimal number, not a float or a flag": "должно быть десятичным числом",
+    "is empty": "не заполнено",
+    "must be a finite number": "должно быть конечным числом",
+    "must be a whole number": "должно быть целым числом",
+    "must not be negative": "не может быть отрицательным",
+    "use at most two digits after the decimal point": "не больше двух знаков после запятой",
+    "longer than 255 characters": "длиннее 255 символов",
+    # calls
+    "Calls": "Звонки",
+    "Missed calls": "Пропущенные",
+    "All results": "Все результаты",
+    "All directions": "Все направления",
+    "Answered": "Отвечен",
+    "Missed": "Пропущен",
+    "Incoming": "Входящий",
+    "Outgoing": "Исходящий",
+    "Internal": "Внутренний",
+    "Number contains…": "Номер содержит…",
+    "Started": "Начало",
+    "Direction": "Направление",
+    "Result": "Результат",
+    "Talk, s": "Разговор, с",
+    "Extension": "Добавочный",
+    "Contact / company": "Контакт / компания",
+    "When": "Когда",
+    "Caller": "Звонивший",
+    "Callback task": "Задача перезвонить",
+    "Call back": "Перезвонить",
+    "Close": "Закрыть",
+    "Calling %1: your phone rings first": "Звоним на %1: сначала зазвонит ваш телефон",
+    "Call to %1: ": "Звонок на %1: ",
+    "Call to %1 failed: ": "Звонок на %1 не удался: ",
+    "no API key/salt": "нет ключа API или соли",
+    "listener cannot start: %1": "не удалось запустить приём событий: %1",
+    "listening on %1": "принимает события на %1",
+    "Name of the new contact": "Имя нового контакта",
+    "Open in Bitrix24": "Открыть в Битрикс24",
+    "Task: call back": "Задача: перезвонить",
+    "Task: send offer": "Задача: отправить КП",
+    "Create contact": "Создать контакт",
+    "Contact + deal": "Контакт + сделка",
+    "Dismiss": "Скрыть",
+    "Ringing at %1": "Звонок на %1",
+    " (transferred)": " (переведён)",
+    "Unknown number": "Неизвестный номер",
+    "Not in the CRM": "Нет в CRM",
+    "Matched by: %1": "Найден по: %1",
+    " — %1 matches, pick one": " — совпадений: %1, выберите одно",
+    " (your earlier choice first)": " (ваш прошлый выбор первым)",
+    "Responsible: %1": "Ответственный: %1",
+    "Open deals:": "Открытые сделки:",
+    "Open tasks:": "Открытые задачи:",
+    "Last calls:": "Последние звонки:",
+    "Talking %1": "Разговор %1",
+    "Call ended": "Звонок завершён",
+    "Call ended: missed": "Звонок завершён: пропущен",
+    "Task created: %1": "Задача создана: %1",
+    "Simulate incoming call": "Имитировать входящий звонок",
+    "Simulate missed call": "Имитировать пропущенный звонок",
+    "Simulated call failed: %1": "Имитация звонка не удалась: %1",
+    # notices
+    "Notices": "Уведомления",
+    "All notices": "Все уведомления",
+    "Failed or stopped": "Ошибки и остановленные",
+    "Retry": "Повторить",
+    "Resume chat": "Возобновить чат",
+    "The chat unblocked the bot or added it back: send what waits for it": "Чат разблокировал бота или вернул его: отправить то, что ждёт",
+    "Created": "Создано",
+    "Kind": "Тип",
+    "To": "Кому",
+    "State": "Состояние",
+    "Tries": "Попыток",
+    "Sent": "Отправлено",
+    "held (quiet hours)": "отложено (тихие часы)",
+    "waiting": "ожидает",
+    "sending": "отправляется",
+    "sent": "отправлено",
+    "failed": "ошибка",
+    "uncertain": "не подтверждено",
+    "chat stopped": "чат остановлен",
+    "until": "до",
+    "possible duplicate": "возможен дубль",
+    "chat %1 stopped: %2": "чат %1 остановлен: %2",
+    "notices off": "уведомления выключены",
+    "sending notices": "уведомления отправляются",
+    # sync and conflicts
+    "Conflicts": "Конфликты",
+    "Record": "Запись",
+    "Mine": "Моё",
+    "Bitrix24's": "В Битрикс24",
+    "Apply mine again": "Применить моё снова",
+    "Keep Bitrix24's": "Оставить из Битрикс24",
+    "No conflicts: the cache and Bitrix24 agree.": "Конфликтов нет: данные совпадают с Битрикс24.",
+    "syncing…": "синхронизация…",
+    "refused: %1": "отказ: %1",
+    "check the webhook": "проверьте вебхук",
+    "not synced yet": "ещё не синхронизировано",
+    "offline, %1 waiting": "нет связи, ждут отправки: %1",
+    "online, %1 refused": "на связи, отклонено: %1",
+    "online, %1 conflicts": "на связи, конфликтов: %1",
+    "online": "на связи",
+    "Sync: %1 %2": "Синхронизация: %1 %2",
+    "companies": "компании",
+    "contacts": "контакты",
+    "deals": "сделки",
+    "tasks": "задачи",
+    "leads": "лиды",
+    "OAuth sync is not wired yet; use a webhook": "Синхронизация через OAuth пока не подключена; используйте вебхук",
+    "no webhook saved": "вебхук не сохранён",
+    # settings
+    "Settings": "Настройки",
+    "Create encrypted file store…": "Создать зашифрованное хранилище…",
+    "admin password": "пароль администратора",
+    "Stage mapping": "Соответствие стадий",
+    "Notice rules": "Правила уведомлений",
+    "Managers": "Менеджеры",
+    "Forget all secrets": "Забыть все секреты",
+    "Test connection": "Проверить подключение",
+    "Test: list PBX users": "Проверить: сотрудники АТС",
+    "Test token (getMe)": "Проверить токен (getMe)",
+    "Find recent chats": "Найти последние чаты",
+    "chat id for a test message": "id чата для тестового сообщения",
+    "Test chat": "Тестовый чат",
+    "Send test message": "Отправить тестовое сообщение",
+    "Pipeline": "Воронка",
+    "KAPUSTA stage": "Стадия KAPUSTA",
+    "Telegram id": "Telegram id",
+    "Bitrix24 user": "Пользователь Битрикс24",
+    "Mango extension": "Добавочный Mango",
+    "Match automatically": "Сопоставить автоматически",
+    "Unlocked: changes allowed.": "Разблокировано: изменения разрешены.",
+    "Lock": "Заблокировать",
+    "Read-only. Unlock with the admin password to change settings.": "Только чтение. Чтобы менять настройки, разблокируйте паролем администратора.",
+    "Unlock": "Разблокировать",
+    "First run: set the admin password (at least 8 characters).": "Первый запуск: задайте пароль администратора (не менее 8 символов).",
+    "Set admin password": "Задать пароль администратора",
+    "Nothing saved: fix the fields marked in red.": "Ничего не сохранено: исправьте поля, отмеченные красным.",
+    "Saved.": "Сохранено.",
+    "Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.": "Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.",
+    "All secrets forgotten.": "Все секреты удалены.",
+    "new master password (8+ characters), then click again": "новый мастер-пароль (от 8 символов), затем нажмите ещё раз",
+    "Checking…": "Проверка…",
+    "saved — type to replace": "сохранено — введите, чтобы заменить",
+    "Not set: %1": "Не задано: %1",
+    "Failed: %1": "Ошибка: %1",
+    "Created %1, updated %2, matched %3 PBX users.": "Создано: %1, обновлено: %2, сопоставлено сотрудников АТС: %3.",
+    "Not matched: %1": "Не сопоставлены: %1",
+    "no": "нет",
+    "none": "нет",
+    "Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4": "Действует как %1 (id %2); администратор портала: %3 (для сведения, не проверка); не хватает прав: %4",
+    "%1 PBX users: ": "Сотрудников АТС: %1: ",
+    "No recent chats: send /start to the bot.": "Нет последних чатов: отправьте боту /start.",
+    "OK: %1": "OK: %1",
+    "Bitrix24 on": "Битрикс24 включён",
+    "Connection": "Подключение",
+    "Incoming webhook URL": "Адрес входящего вебхука",
+    "Portal URL": "Адрес портала",
+    "Application client id": "Код приложения (client_id)",
+    "Application client secret": "Ключ приложения (client_secret)",
+    "OAuth access token": "Токен доступа OAuth",
+    "OAuth refresh token": "Токен обновления OAuth",
+    "Mango Office on": "Mango Office включён",
+    "API key (vpbx_api_key)": "Ключ API (vpbx_api_key)",
+    "API salt (signature key)": "Соль API (ключ подписи)",
+    "API address": "Адрес API",
+    "Listener address": "Адрес приёма событий",
+    "Listener port": "Порт приёма событий",
+    "Listener base path": "Путь приёма событий",
+    "This desk's extensions": "Добавочные этого места",
+    "Telegram on": "Telegram включён",
+    "Bot token": "Токен бота",
+    "Bot API address": "Адрес Bot API",
+    "Team chats": "Чаты команды",
+    "Sync interval": "Интервал синхронизации",
+    "Notice rules (JSON)": "Правила уведомлений (JSON)",
+    # welcome and unlock
+    "Welcome to KAPUSTA desktop": "Добро пожаловать в KAPUSTA desktop",
+    "<h2>Welcome to KAPUSTA desktop</h2>": "<h2>Добро пожаловать в KAPUSTA desktop</h2>",
+    "This desk is not connected to a Bitrix24 portal yet.": "Это рабочее место ещё не подключено к порталу Битрикс24.",
+    "Connect Bitrix24 to work on your company's deals, contacts and tasks (an admin password is set or asked for first), or explore the demo: a sample portal, calls and Telegram notices on this computer only.": "Подключите Битрикс24, чтобы работать со сделками, контактами и задачами компании (сначала будет задан или запрошен пароль администратора), или откройте демо: примерный портал, звонки и уведомления в Telegram только на этом компьютере.",
+    "Connect Bitrix24…": "Подключить Битрикс24…",
+    "Explore the demo": "Открыть демо",
+    "Not now": "Не сейчас",
+    "Unlock secrets": "Разблокировать секреты",
+    "Enter the master password again:": "Введите мастер-пароль ещё раз:",
+    "The encrypted secret file is locked. Enter its master password\nto connect Bitrix24, Mango and Telegram:": "Зашифрованный файл секретов заблокирован. Введите мастер-пароль,\nчтобы подключить Битрикс24, Mango и Telegram:",
+    "This desk is not connected to a Bitrix24 portal yet.\n\nConnect Bitrix24 to work on your company's deals, contacts and tasks (an admin password is set or asked for first), or explore the demo: a sample portal, calls and Telegram notices on this computer only.": "Это рабочее место ещё не подключено к порталу Битрикс24.\n\nПодключите Битрикс24, чтобы работать со сделками, контактами и задачами компании (сначала будет задан или запрошен пароль администратора), или откройте демо: примерный портал, звонки и уведомления в Telegram только на этом компьютере.",
+}
+# Where one English word needs different Russian in one place: (context, source) -> translation.
+RU_IN_CONTEXT: dict[tuple[str, str], str] = {
+    ("TendersModel", "New"): "Новый",
+    ("NoticesView", "Waiting"): "Ожидают",
+    ("NoticesView", "Sent"): "Отправленные",
+    ("TenderEditor", "Name"): "Название",
 }
 PLURALS = {"%n record(s)": ["%n запись", "%n записи", "%n записей"]}
+
+
+def translation_for(context: str, source: str) -> str | None:
+    return RU_IN_CONTEXT.get((context, source), RU.get(source))
 
 
 def main() -> int:
     tree = ET.parse(TS)
     missing: list[str] = []
-    for message in tree.getroot().iter("message"):
-        source = message.findtext("source") or ""
-        tr = message.find("translation")
-        assert tr is not None
-        if message.get("numerus") == "yes" and source in PLURALS:
-            for child in list(tr):
-                tr.remove(child)
-            tr.text = None
-            for form in PLURALS[source]:
-                ET.SubElement(tr, "numerusform").text = form
-            tr.attrib.pop("type", None)
-        elif source in RU:
-            tr.text = RU[source]
-            tr.attrib.pop("type", None)
-        elif tr.get("type") == "unfinished":
-            missing.append(source)
-    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            tr = message.find("translation")
+            assert tr is not None
+            if tr.get("type") in ("vanished", "obsolete"):
+                continue  # no longer in the code; lrelease skips them
+            text = translation_for(name, source)
+            if message.get("numerus") == "yes" and source in PLURALS:
+                for child in list(tr):
+                    tr.remove(child)
+                tr.text = None
+                for form in PLURALS[source]:
+                    ET.SubElement(tr, "numerusform").text = form
+                tr.attrib.pop("type", None)
+            elif text is not None and message.get("numerus") != "yes":
+                tr.text = text
+                tr.attrib.pop("type", None)
+            else:
+                missing.append(f"{name}: {source}")
+    body = ET.tostring(tree.getroot(), encoding="unicode")
+    TS.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
     for source in missing:
         print(f"untranslated: {source}", file=sys.stderr)
-    return 0
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

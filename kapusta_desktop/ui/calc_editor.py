@@ -31,6 +31,7 @@ from kapusta_desktop.services.tenders import LineValues, TenderError, TenderServ
 from kapusta_desktop.store.models import CalculationGroup
 from kapusta_desktop.ui.calc_compare import CalcCompareWidget, group_label
 from kapusta_desktop.ui.calc_model import COLUMNS, CalcLinesModel, format_money, format_quantity
+from kapusta_desktop.ui.editors import translate_error
 from kapusta_desktop.ui.spreadsheet_view import SpreadsheetView
 
 log = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ class CalcEditor(QWidget):
         try:
             group = self.service.new_group(tender_id=self.tender_id, deal_id=self.deal_id, name=name)
         except ValidationError as exc:
-            self.message.setText("; ".join(exc.errors.values()))
+            self.message.setText("; ".join(translate_error(v) for v in exc.errors.values()))
             return None
         self.model.undo_stack.clear()
         self.reload_versions(group.id)
@@ -251,7 +252,7 @@ class CalcEditor(QWidget):
         try:
             self.service.save_lines(self.group_id, self.model.lines())
         except ValidationError as exc:
-            self.message.setText("; ".join(f"{k}: {v}" for k, v in exc.errors.items()))
+            self.message.setText("; ".join(f"{k}: {translate_error(v)}" for k, v in exc.errors.items()))
             return False
         self.model.undo_stack.setClean()
         self.message.clear()

@@ -12,7 +12,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QUndoCommand, QUndoStack
 
 from kapusta_desktop.domain.calc import (
@@ -26,6 +35,7 @@ from kapusta_desktop.domain.calc import (
     validate_line,
 )
 from kapusta_desktop.services.tenders import LineValues
+from kapusta_desktop.ui.editors import translate_error
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -39,21 +49,21 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("site_name", "Site / post", True, "text"),
-    Column("posts", "Posts", True, "int"),
-    Column("guards_per_post", "Guards per post", True, "int"),
-    Column("hours_per_day", "Hours a day", True, "decimal"),
-    Column("days_per_month", "Days a month", True, "decimal"),
-    Column("months", "Months", True, "int"),
-    Column("hourly_rate", "Rate per hour", True, "money"),
-    Column("extra_costs", "Extra costs", True, "money"),
-    Column("margin_pct", "Margin %", True, "percent"),
-    Column("vat", "VAT", True, "bool"),
-    Column("hours", "Hours", False, "decimal"),
-    Column("cost", "Cost", False, "money"),
-    Column("net", "Price before VAT", False, "money"),
-    Column("vat_amount", "VAT amount", False, "money"),
-    Column("gross", "Price with VAT", False, "money"),
+    Column("site_name", QT_TRANSLATE_NOOP("CalcLinesModel", "Site / post"), True, "text"),
+    Column("posts", QT_TRANSLATE_NOOP("CalcLinesModel", "Posts"), True, "int"),
+    Column("guards_per_post", QT_TRANSLATE_NOOP("CalcLinesModel", "Guards per post"), True, "int"),
+    Column("hours_per_day", QT_TRANSLATE_NOOP("CalcLinesModel", "Hours a day"), True, "decimal"),
+    Column("days_per_month", QT_TRANSLATE_NOOP("CalcLinesModel", "Days a month"), True, "decimal"),
+    Column("months", QT_TRANSLATE_NOOP("CalcLinesModel", "Months"), True, "int"),
+    Column("hourly_rate", QT_TRANSLATE_NOOP("CalcLinesModel", "Rate per hour"), True, "money"),
+    Column("extra_costs", QT_TRANSLATE_NOOP("CalcLinesModel", "Extra costs"), True, "money"),
+    Column("margin_pct", QT_TRANSLATE_NOOP("CalcLinesModel", "Margin %"), True, "percent"),
+    Column("vat", QT_TRANSLATE_NOOP("CalcLinesModel", "VAT"), True, "bool"),
+    Column("hours", QT_TRANSLATE_NOOP("CalcLinesModel", "Hours"), False, "decimal"),
+    Column("cost", QT_TRANSLATE_NOOP("CalcLinesModel", "Cost"), False, "money"),
+    Column("net", QT_TRANSLATE_NOOP("CalcLinesModel", "Price before VAT"), False, "money"),
+    Column("vat_amount", QT_TRANSLATE_NOOP("CalcLinesModel", "VAT amount"), False, "money"),
+    Column("gross", QT_TRANSLATE_NOOP("CalcLinesModel", "Price with VAT"), False, "money"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 FIRST_FIGURE = COLUMN_INDEX["hours"]
@@ -108,7 +118,11 @@ def parse_cell(column: Column, value: Any) -> Any:
 
 class _SetCell(QUndoCommand):
     def __init__(self, model: CalcLinesModel, row: int, key: str, new: Any) -> None:
-        super().__init__(f"edit {key}")
+        super().__init__(
+            QCoreApplication.translate("CalcLinesModel", "edit %1").replace(
+                "%1", QCoreApplication.translate("CalcLinesModel", COLUMNS[COLUMN_INDEX[key]].title)
+            )
+        )
         self.model, self.row, self.key, self.new = model, row, key, new
         self.old = getattr(model.line(row), key)
 
@@ -133,7 +147,7 @@ class _InsertLine(QUndoCommand):
 
 class _RemoveLine(QUndoCommand):
     def __init__(self, model: CalcLinesModel, row: int) -> None:
-        super().__init__("delete line")
+        super().__init__(QCoreApplication.translate("CalcLinesModel", "delete line"))
         self.model, self.row = model, row
         self.line = model.line(row)
 
@@ -281,7 +295,7 @@ class CalcLinesModel(QAbstractTableModel):
             else:
                 validate_line(candidate.as_input(), self.vat_rate)
         except CalcInputError as exc:
-            self.inputRejected.emit(f"{self.tr(column.title)}: {exc.message}")
+            self.inputRejected.emit(f"{self.tr(column.title)}: {translate_error(exc.message)}")
             return False
         if new == getattr(self._lines[index.row()], column.key):
             return True
@@ -292,14 +306,14 @@ class CalcLinesModel(QAbstractTableModel):
 
     def add_line(self, row: int | None = None, line: LineValues | None = None) -> int:
         row = len(self._lines) if row is None else max(0, min(row, len(self._lines)))
-        self.undo_stack.push(_InsertLine(self, row, line or LineValues(), "add line"))
+        self.undo_stack.push(_InsertLine(self, row, line or LineValues(), self.tr("add line")))
         return row
 
     def duplicate_line(self, row: int) -> int:
         if not 0 <= row < len(self._lines):
             return -1
         copy = replace(self._lines[row])
-        self.undo_stack.push(_InsertLine(self, row + 1, copy, "duplicate line"))
+        self.undo_stack.push(_InsertLine(self, row + 1, copy, self.tr("duplicate line")))
         return row + 1
 
     def remove_line(self, row: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,8 +25,13 @@ from kapusta_desktop.store.models import CallRecord
 
 log = logging.getLogger(__name__)
 
-RESULTS = {"answered": "Answered", "missed": "Missed"}
-DIRECTIONS = {1: "Incoming", 2: "Outgoing", 0: "Internal"}
+# Shown through CallsView.tr(); the NOOP marks let lupdate find them.
+RESULTS = {"answered": QT_TRANSLATE_NOOP("CallsView", "Answered"), "missed": QT_TRANSLATE_NOOP("CallsView", "Missed")}
+DIRECTIONS = {
+    1: QT_TRANSLATE_NOOP("CallsView", "Incoming"),
+    2: QT_TRANSLATE_NOOP("CallsView", "Outgoing"),
+    0: QT_TRANSLATE_NOOP("CallsView", "Internal"),
+}
 
 
 def _number(record: CallRecord) -> str:
@@ -66,8 +71,9 @@ class CallsView(QWidget):
             self.direction.addItem(self.tr(text), key)
         self.number = QLineEdit()
         self.number.setPlaceholderText(self.tr("Number contains…"))
-        self.table = _table([self.tr(h) for h in ("Started", "Direction", "Number", "Result", "Talk, s",
-                                                   "Extension", "Contact / company", "Bitrix24")])
+        self.table = _table([self.tr("Started"), self.tr("Direction"), self.tr("Number"), self.tr("Result"),
+                             self.tr("Talk, s"), self.tr("Extension"), self.tr("Contact / company"),
+                             self.tr("Bitrix24")])
         filters = QHBoxLayout()
         for w in (self.result, self.direction, self.number):
             filters.addWidget(w)
@@ -106,7 +112,8 @@ class MissedCallsView(QWidget):
         self.desk = desk
         self.records: list[CallRecord] = []
         self._tasks: set[asyncio.Task[None]] = set()
-        self.table = _table([self.tr(h) for h in ("When", "Number", "Caller", "Extension", "Callback task")])
+        self.table = _table([self.tr("When"), self.tr("Number"), self.tr("Caller"), self.tr("Extension"),
+                             self.tr("Callback task")])
         self.call_back_button = QPushButton(self.tr("Call back"))
         self.close_button = QPushButton(self.tr("Close"))
         self.status = QLabel()

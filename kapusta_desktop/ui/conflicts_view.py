@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,7 +21,12 @@ from PySide6.QtWidgets import (
 
 from kapusta_desktop.services.sync import actions
 
-ENTITY_NAMES = {"deal": "Deal", "contact": "Contact", "company": "Company", "task": "Task"}
+ENTITY_NAMES = {  # shown through ConflictsView.tr()
+    "deal": QT_TRANSLATE_NOOP("ConflictsView", "Deal"),
+    "contact": QT_TRANSLATE_NOOP("ConflictsView", "Contact"),
+    "company": QT_TRANSLATE_NOOP("ConflictsView", "Company"),
+    "task": QT_TRANSLATE_NOOP("ConflictsView", "Task"),
+}
 
 
 def _text(value: Any) -> str:

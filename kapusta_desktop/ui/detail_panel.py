@@ -50,7 +50,8 @@ class DetailPanel(QWidget):
         self.state_icon.clear()
         self.state_text.setText("")
         self.edit_button.setEnabled(False)
-        self.body.setHtml(f"<p style='color:gray'>{html.escape(self.tr('Select a record to see it here.'))}</p>")
+        hint = self.tr("Select a record to see it here.")  # outside the f-string, where lupdate finds it
+        self.body.setHtml(f"<p style='color:gray'>{html.escape(hint)}</p>")
 
     def _edit(self) -> None:
         if self._record_id is not None:
@@ -83,18 +84,22 @@ class DetailPanel(QWidget):
         return row.full_name if isinstance(row, Contact) else row.title
 
     def _sync_html(self, row: Any) -> str:
-        out = [f"<p><b>{html.escape(self.tr('Sync'))}:</b> {html.escape(sync_tooltip(row.sync_state, row.sync_error))}"]
+        # labels first: lupdate does not read tr() inside f-strings
+        sync, b24_id = self.tr("Sync"), self.tr("Bitrix24 ID")
+        conflicting, field = self.tr("Conflicting fields"), self.tr("Field")
+        yours, theirs = self.tr("Yours"), self.tr("Bitrix24")
+        out = [f"<p><b>{html.escape(sync)}:</b> {html.escape(sync_tooltip(row.sync_state, row.sync_error))}"]
         if row.b24_id:
-            out.append(f"<br>{html.escape(self.tr('Bitrix24 ID'))}: {row.b24_id}")
+            out.append(f"<br>{html.escape(b24_id)}: {row.b24_id}")
         out.append("</p>")
         if row.conflicts:
             out.append(
-                f"<p><b>{html.escape(self.tr('Conflicting fields'))}</b></p><table border='1' cellspacing='0'"
+                f"<p><b>{html.escape(conflicting)}</b></p><table border='1' cellspacing='0'"
                 " cellpadding='3'>"
             )
             out.append(
-                f"<tr><th>{html.escape(self.tr('Field'))}</th><th>{html.escape(self.tr('Yours'))}</th>"
-                f"<th>{html.escape(self.tr('Bitrix24'))}</th></tr>"
+                f"<tr><th>{html.escape(field)}</th><th>{html.escape(yours)}</th>"
+                f"<th>{html.escape(theirs)}</th></tr>"
             )
             for name, pair in dict(row.conflicts).items():
                 mine = pair.get("mine") if isinstance(pair, dict) else pair

@@ -6,7 +6,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,14 +43,15 @@ FILTERS: dict[str, tuple[str, ...] | None] = {
     "sent": ("sent",),
     "problems": ("failed", "uncertain", "stopped"),
 }
+# Shown through NoticesModel.tr(); the NOOP marks let lupdate find them.
 STATE_TEXT = {
-    "held": "held (quiet hours)",
-    "pending": "waiting",
-    "sending": "sending",
-    "sent": "sent",
-    "failed": "failed",
-    "uncertain": "uncertain",
-    "stopped": "chat stopped",
+    "held": QT_TRANSLATE_NOOP("NoticesModel", "held (quiet hours)"),
+    "pending": QT_TRANSLATE_NOOP("NoticesModel", "waiting"),
+    "sending": QT_TRANSLATE_NOOP("NoticesModel", "sending"),
+    "sent": QT_TRANSLATE_NOOP("NoticesModel", "sent"),
+    "failed": QT_TRANSLATE_NOOP("NoticesModel", "failed"),
+    "uncertain": QT_TRANSLATE_NOOP("NoticesModel", "uncertain"),
+    "stopped": QT_TRANSLATE_NOOP("NoticesModel", "chat stopped"),
 }
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,7 +63,15 @@ def _local(moment: dt.datetime | None) -> str:
 
 
 class NoticesModel(QAbstractTableModel):
-    COLUMNS = ("Created", "Kind", "To", "State", "Tries", "Sent", "Error")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("NoticesModel", "Created"),
+        QT_TRANSLATE_NOOP("NoticesModel", "Kind"),
+        QT_TRANSLATE_NOOP("NoticesModel", "To"),
+        QT_TRANSLATE_NOOP("NoticesModel", "State"),
+        QT_TRANSLATE_NOOP("NoticesModel", "Tries"),
+        QT_TRANSLATE_NOOP("NoticesModel", "Sent"),
+        QT_TRANSLATE_NOOP("NoticesModel", "Error"),
+    )
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -127,7 +146,10 @@ class _BusBridge(QObject):
         super().__init__(parent)
         self._unsubscribe = [
             bus.subscribe(NoticesChanged, lambda _e: self.changed.emit()),
-            bus.subscribe(TelegramTargetStopped, lambda e: self.alert.emit(f"chat {e.chat_id} stopped: {e.reason}")),
+            bus.subscribe(TelegramTargetStopped, lambda e: self.alert.emit(
+                QCoreApplication.translate("NoticesView", "chat %1 stopped: %2")
+                .replace("%1", str(e.chat_id)).replace("%2", e.reason)
+            )),
             bus.subscribe(TelegramTokenRejected, lambda e: self.alert.emit(e.reason)),
         ]
 
@@ -153,9 +175,9 @@ class NoticesView(QWidget):
         self.model = NoticesModel(self)
 
         self.filter = QComboBox()
-        for key, title in (("all", "All notices"), ("waiting", "Waiting"), ("sent", "Sent"),
-                           ("problems", "Failed or stopped")):
-            self.filter.addItem(self.tr(title), key)
+        for key, title in (("all", self.tr("All notices")), ("waiting", self.tr("Waiting")), ("sent", self.tr("Sent")),
+                           ("problems", self.tr("Failed or stopped"))):
+            self.filter.addItem(title, key)
         self.filter.currentIndexChanged.connect(self.refresh)
         self.retry_button = QPushButton(self.tr("Retry"))
         self.retry_button.clicked.connect(self.retry_selected)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from kapusta_desktop.integrations.telegram.client import TelegramClient
 from kapusta_desktop.integrations.telegram.errors import TelegramConfigError
 from kapusta_desktop.secret_store import TELEGRAM_TOKEN, SecretStore
@@ -34,7 +36,7 @@ class NoticesRuntime:
         self.notifier.attach()  # queue notices from the first event on, token or not
         self.view = NoticesView(bus, retry=self.notifier.retry, resume_chat=self.notifier.resume_target)
         if hasattr(window, "add_view"):
-            window.add_view("notices", window.tr("Notices"), self.view)
+            window.add_view("notices", QCoreApplication.translate("MainWindow", "Notices"), self.view)
 
     def _wake(self) -> None:
         if self.worker is not None:
@@ -46,7 +48,7 @@ class NoticesRuntime:
 
     async def start(self) -> None:
         if not get_value("telegram.enabled", True):
-            self._state("off", "notices off")
+            self._state("off", QCoreApplication.translate("NoticesRuntime", "notices off"))
             return
         try:
             token = (self.secrets or SecretStore()).get(TELEGRAM_TOKEN)
@@ -60,7 +62,7 @@ class NoticesRuntime:
             return
         self.worker = NoticeWorker(self.client, self.bus)
         self.worker.start()
-        self._state("ok", "sending notices")
+        self._state("ok", QCoreApplication.translate("NoticesRuntime", "sending notices"))
 
     async def stop(self) -> None:
         """Stop taking events, then stop sending; unsent notices stay queued for the next start."""

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,10 +40,21 @@ from kapusta_desktop.services.settings import SettingsService
 from kapusta_desktop.services.settings_fields import FIELDS, FieldSpec
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # a bare name lupdate also reads
 
 Check = Callable[[dict[str, Any]], Awaitable[Any]]
-SAVED_PLACEHOLDER = "saved — type to replace"
-GROUP_TITLES = {"bitrix24": "Bitrix24", "mango": "Mango Office", "telegram": "Telegram", "sync": "Sync"}
+SAVED_PLACEHOLDER = QT_TRANSLATE_NOOP("SettingsDialog", "saved — type to replace")
+GROUP_TITLES = {
+    "bitrix24": "Bitrix24",
+    "mango": "Mango Office",
+    "telegram": "Telegram",
+    "sync": QT_TRANSLATE_NOOP("SettingsDialog", "Sync"),
+}
+
+
+def _field_text(text: str) -> str:
+    """A label or hint from settings_fields, listed for lupdate in ui/settings_labels.py."""
+    return QCoreApplication.translate("SettingsField", text)
 
 
 class SettingsDialog(QDialog):
@@ -95,7 +106,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
         for group in ("bitrix24", "mango", "telegram", "sync"):
-            self.tabs.addTab(self._group_tab(group), GROUP_TITLES[group])
+            self.tabs.addTab(self._group_tab(group), self.tr(GROUP_TITLES[group]))
         self.tabs.addTab(self._stages_tab(), self.tr("Stage mapping"))
         self.tabs.addTab(self._notices_tab(), self.tr("Notice rules"))
         self.tabs.addTab(self._managers_tab(), self.tr("Managers"))
@@ -129,7 +140,7 @@ class SettingsDialog(QDialog):
         if spec.secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         if spec.help:
-            edit.setToolTip(spec.help)
+            edit.setToolTip(_field_text(spec.help))
         return edit
 
     def _add_field(self, form: QFormLayout, spec: FieldSpec) -> None:
@@ -143,7 +154,7 @@ class SettingsDialog(QDialog):
         box = QVBoxLayout()
         box.addWidget(editor)
         box.addWidget(error)
-        form.addRow(spec.label, box)
+        form.addRow(_field_text(spec.label), box)
 
     def _test_row(self, form: QFormLayout, name: str, label: str) -> None:
         button = QPushButton(label)
@@ -174,7 +185,9 @@ class SettingsDialog(QDialog):
 
     def _stages_tab(self) -> QWidget:
         self.stage_table = QTableWidget(0, 4)
-        self.stage_table.setHorizontalHeaderLabels(["Pipeline", "STATUS_ID", "Stage", "KAPUSTA stage"])
+        self.stage_table.setHorizontalHeaderLabels(
+            [self.tr("Pipeline"), "STATUS_ID", self.tr("Stage"), self.tr("KAPUSTA stage")]
+        )
         return self.stage_table
 
     def _notices_tab(self) -> QWidget:
@@ -190,7 +203,8 @@ class SettingsDialog(QDialog):
         box = QVBoxLayout(page)
         self.manager_table = QTableWidget(0, 6)
         self.manager_table.setHorizontalHeaderLabels(
-            ["Name", "Email", "Phone", "Telegram id", "Bitrix24 user", "Mango extension"]
+            [self.tr("Name"), self.tr("E-mail"), self.tr("Phone"), self.tr("Telegram id"), self.tr("Bitrix24 user"),
+             self.tr("Mango extension")]
         )
         self.match_button = QPushButton(self.tr("Match automatically"))
         self.match_button.clicked.connect(lambda: self.start_check("match_managers"))
@@ -218,7 +232,7 @@ class SettingsDialog(QDialog):
                 assert isinstance(editor, QLineEdit)
                 editor.clear()
                 shown = self.service.shown(spec.key).text
-                editor.setPlaceholderText(SAVED_PLACEHOLDER if shown.startswith("set") else shown)
+                editor.setPlaceholderText(self.tr(SAVED_PLACEHOLDER) if shown.startswith("set") else shown)
             else:
                 text = spec.format(self.service.get(spec.key))
                 if isinstance(editor, QComboBox):
@@ -462,10 +476,10 @@ class SettingsDialog(QDialog):
         except asyncio.CancelledError:
             raise
         except KeyError as exc:
-            text = f"Not set: {exc.args[0]}"
+            text = self.tr("Not set: %1").replace("%1", str(exc.args[0]))
         except Exception as exc:
             log.warning("settings check %s failed: %s", name, type(exc).__name__)
-            text = f"Failed: {redact(str(exc)) or type(exc).__name__}"
+            text = self.tr("Failed: %1").replace("%1", redact(str(exc)) or type(exc).__name__)
         label.setText(text)
 
     async def _match_managers(self, values: dict[str, Any]) -> str:
@@ -476,25 +490,35 @@ class SettingsDialog(QDialog):
         pbx = await self.checks["mango"](values)
         report = match_managers(b24, pbx)
         self._load_managers()
-        text = f"Created {report.created}, updated {report.updated}, matched {report.matched_pbx} PBX users."
+        text = (
+            self.tr("Created %1, updated %2, matched %3 PBX users.")
+            .replace("%1", str(report.created)).replace("%2", str(report.updated))
+            .replace("%3", str(report.matched_pbx))
+        )
         if report.unmatched_pbx:
-            text += " Not matched: " + ", ".join(report.unmatched_pbx[:10])
+            text += " " + self.tr("Not matched: %1").replace("%1", ", ".join(report.unmatched_pbx[:10]))
         return text
 
     @staticmethod
     def _describe(name: str, result: Any) -> str:
         if name == "bitrix24":
-            admin = "yes" if result.is_admin else "no"
-            missing = ", ".join(result.missing_scopes) or "none"
-            who = f"Acts as {result.user_name} (id {result.user_id})"
-            return f"{who}; portal admin: {admin} (shown, not trusted alone); missing scopes: {missing}"
+            admin = translate("SettingsDialog", "yes") if result.is_admin else translate("SettingsDialog", "no")
+            missing = ", ".join(result.missing_scopes) or translate("SettingsDialog", "none")
+            return (
+                translate(
+                    "SettingsDialog",
+                    "Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4",
+                )
+                .replace("%1", str(result.user_name)).replace("%2", str(result.user_id))
+                .replace("%3", admin).replace("%4", missing)
+            )
         if name == "mango":
             users = [f"{getattr(u, 'name', '?')} ({getattr(u, 'extension', None) or '-'})" for u in result]
-            return f"{len(users)} PBX users: " + ", ".join(users[:20])
+            return translate("SettingsDialog", "%1 PBX users: ").replace("%1", str(len(users))) + ", ".join(users[:20])
         if name == "telegram_chats":
             lines = [f"{chat_id}: {title}" for chat_id, title in result]
-            return "\n".join(lines) or "No recent chats: send /start to the bot."
-        return f"OK: {result}"
+            return "\n".join(lines) or translate("SettingsDialog", "No recent chats: send /start to the bot.")
+        return translate("SettingsDialog", "OK: %1").replace("%1", str(result))
 
     def closeEvent(self, event: Any) -> None:
         for task in self._tasks.values():

@@ -12,13 +12,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.sync.engine import SyncEngine
 from kapusta_desktop.services.sync.status import RecordsChanged, SyncProgress, SyncStatus
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # a bare name lupdate also reads
+# Progress names the kind of record being fetched; shown in the status bar.
+_KINDS = {
+    "company": QT_TRANSLATE_NOOP("SyncStatus", "companies"),
+    "contact": QT_TRANSLATE_NOOP("SyncStatus", "contacts"),
+    "deal": QT_TRANSLATE_NOOP("SyncStatus", "deals"),
+    "task": QT_TRANSLATE_NOOP("SyncStatus", "tasks"),
+    "lead": QT_TRANSLATE_NOOP("SyncStatus", "leads"),
+}
 
 
 class SyncSignals(QObject):
@@ -46,18 +55,19 @@ class SyncSignals(QObject):
 def status_text(status: SyncStatus) -> tuple[str, str]:
     """(state for set_connection_state, text for the operator)."""
     if status.running:
-        return "connecting", "syncing…"
+        return "connecting", translate("SyncStatus", "syncing…")
     if status.refused:
-        return "error", f"refused: {status.last_error or 'check the webhook'}"
+        reason = status.last_error or translate("SyncStatus", "check the webhook")
+        return "error", translate("SyncStatus", "refused: %1").replace("%1", reason)
     if status.online is None:
-        return "connecting", "not synced yet"
+        return "connecting", translate("SyncStatus", "not synced yet")
     if not status.online:
-        return "offline", f"offline, {status.pending} waiting"
+        return "offline", translate("SyncStatus", "offline, %1 waiting").replace("%1", str(status.pending))
     if status.errors:
-        return "error", f"online, {status.errors} refused"
+        return "error", translate("SyncStatus", "online, %1 refused").replace("%1", str(status.errors))
     if status.conflicts:
-        return "online", f"online, {status.conflicts} conflicts"
-    return "online", "online"
+        return "online", translate("SyncStatus", "online, %1 conflicts").replace("%1", str(status.conflicts))
+    return "online", translate("SyncStatus", "online")
 
 
 class SyncRuntime:
@@ -75,7 +85,7 @@ class SyncRuntime:
         self.conflicts_view = ConflictsView(on_changed=engine.request_sync)
         self.signals.recordsChanged.connect(self.conflicts_view.reload)
         if hasattr(window, "add_view"):
-            window.add_view("conflicts", window.tr("Conflicts"), self.conflicts_view)
+            window.add_view("conflicts", QCoreApplication.translate("MainWindow", "Conflicts"), self.conflicts_view)
 
     def start(self) -> None:
         """Start the schedule; must run inside the qasync loop."""
@@ -98,7 +108,12 @@ class SyncRuntime:
     def _show_progress(self, kind: str, done: int, total: int) -> None:
         if hasattr(self.window, "statusBar"):
             of = f"/{total}" if total >= 0 else ""
-            self.window.statusBar().showMessage(f"Sync: {kind} {done}{of}", 3000)
+            self.window.statusBar().showMessage(
+                translate("SyncStatus", "Sync: %1 %2")
+                .replace("%1", translate("SyncStatus", _KINDS.get(kind, kind)))
+                .replace("%2", f"{done}{of}"),
+                3000,
+            )
 
     def _reload(self) -> None:
         if hasattr(self.window, "reload_views"):
@@ -133,7 +148,9 @@ def sync_runtime_from_settings(
         if not get_value("bitrix24.enabled", False):
             return None
         if get_value("bitrix24.auth_mode", "webhook") != "webhook":
-            say("not_configured", "OAuth sync is not wired yet; use a webhook")
+            say(
+                "not_configured", translate("SyncStatus", "OAuth sync is not wired yet; use a webhook")
+            )
             return None
         try:
             url = (secrets or SecretStore()).get(BITRIX24_WEBHOOK)
@@ -141,7 +158,7 @@ def sync_runtime_from_settings(
             say("error", str(exc))
             return None
         if not url:
-            say("not_configured", "no webhook saved")
+            say("not_configured", translate("SyncStatus", "no webhook saved"))
             return None
     try:
         vip = NoticeConfig.from_json(get_value("notices.config")).vip_amount_threshold

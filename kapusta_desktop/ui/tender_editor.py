@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from kapusta_desktop.services.tenders import (
     TenderService,
 )
 from kapusta_desktop.store.models import Tender, UserManager
+from kapusta_desktop.ui.editors import translate_error
 from kapusta_desktop.ui.tenders_model import STATUS_TITLES
 
 
@@ -77,7 +78,7 @@ class TenderEditor(QDialog):
         self.currency = self._add("currency", QLineEdit("RUB"))
         self.status = self._add("status", QComboBox())
         for status in TENDER_STATUSES:
-            self.status.addItem(self.tr(STATUS_TITLES[status]), status)
+            self.status.addItem(QCoreApplication.translate("TendersModel", STATUS_TITLES[status]), status)
         self.responsible = self._add("responsible_id", QComboBox())
         self.responsible.addItem("—", None)
         for m in UserManager.select().where(UserManager.active).order_by(UserManager.name):
@@ -244,6 +245,7 @@ class TenderEditor(QDialog):
     def _show_errors(self, errors: dict[str, str]) -> None:
         unplaced: list[str] = []
         for key, message in errors.items():
+            message = translate_error(message)
             field = self.fields.get(key)
             if field is None and key.rsplit(".", 1)[0] in self.fields:
                 continue  # "contact.phones.0": its field already shows the message

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import peewee
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kapusta_desktop.services.calc_rows import group_figures
@@ -26,15 +26,26 @@ TenderIdRole = Qt.ItemDataRole.UserRole + 1
 UrgencyRole = Qt.ItemDataRole.UserRole + 2
 
 OPEN_FILTER = "open"  # every status before submission
+# Translated in the "TendersModel" context wherever shown; the NOOP marks let lupdate find them.
 STATUS_TITLES = {
-    "new": "New",
-    "analysis": "Analysis",
-    "calculated": "Calculated",
-    "submitted": "Submitted",
-    "won": "Won",
-    "lost": "Lost",
+    "new": QT_TRANSLATE_NOOP("TendersModel", "New"),
+    "analysis": QT_TRANSLATE_NOOP("TendersModel", "Analysis"),
+    "calculated": QT_TRANSLATE_NOOP("TendersModel", "Calculated"),
+    "submitted": QT_TRANSLATE_NOOP("TendersModel", "Submitted"),
+    "won": QT_TRANSLATE_NOOP("TendersModel", "Won"),
+    "lost": QT_TRANSLATE_NOOP("TendersModel", "Lost"),
 }
-HEADERS = ("Deadline", "Number", "Subject", "Customer", "Platform", "Max price", "Our price", "Status", "Deal")
+HEADERS = (
+    QT_TRANSLATE_NOOP("TendersModel", "Deadline"),
+    QT_TRANSLATE_NOOP("TendersModel", "Number"),
+    QT_TRANSLATE_NOOP("TendersModel", "Subject"),
+    QT_TRANSLATE_NOOP("TendersModel", "Customer"),
+    QT_TRANSLATE_NOOP("TendersModel", "Platform"),
+    QT_TRANSLATE_NOOP("TendersModel", "Max price"),
+    QT_TRANSLATE_NOOP("TendersModel", "Our price"),
+    QT_TRANSLATE_NOOP("TendersModel", "Status"),
+    QT_TRANSLATE_NOOP("TendersModel", "Deal"),
+)
 OVERDUE, SOON, LATER, NO_DEADLINE, CLOSED = range(5)
 _COLOURS = {OVERDUE: QColor(255, 205, 210), SOON: QColor(255, 236, 179)}
 

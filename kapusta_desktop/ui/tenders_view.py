@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +47,7 @@ class TendersView(QWidget):
         self.status_filter.addItem(self.tr("Open"), OPEN_FILTER)
         self.status_filter.addItem(self.tr("All"), None)
         for status in TENDER_STATUSES:
-            self.status_filter.addItem(self.tr(STATUS_TITLES[status]), status)
+            self.status_filter.addItem(QCoreApplication.translate("TendersModel", STATUS_TITLES[status]), status)
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Number, subject or customer"))
@@ -155,7 +155,7 @@ class TendersView(QWidget):
 def add_tenders_view(window: QMainWindow, service: TenderService, shortcut: str = "Ctrl+7") -> TendersView:
     """Put the Tenders page into the main window's navigation; "Open deal" opens the deal's editor there."""
     view = TendersView(service)
-    window.add_view("tenders", view.tr("Tenders"), view, shortcut=shortcut)  # type: ignore[attr-defined]
+    window.add_view("tenders", QCoreApplication.translate("MainWindow", "Tenders"), view, shortcut=shortcut)  # type: ignore[attr-defined]
     if hasattr(window, "open_record"):
         view.openDeal.connect(lambda deal_id: window.open_record("deal", deal_id))
     return view

@@ -1,5 +1,505 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
+<context>
+    <name />
+    <message>
+        <source>syncing…</source>
+        <translation type="vanished">синхронизация…</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation type="vanished">отказ: %1</translation>
+    </message>
+    <message>
+        <source>check the webhook</source>
+        <translation type="vanished">проверьте вебхук</translation>
+    </message>
+    <message>
+        <source>not synced yet</source>
+        <translation type="vanished">ещё не синхронизировано</translation>
+    </message>
+    <message>
+        <source>offline, %1 waiting</source>
+        <translation type="vanished">нет связи, ждут отправки: %1</translation>
+    </message>
+    <message>
+        <source>online, %1 refused</source>
+        <translation type="vanished">на связи, отклонено: %1</translation>
+    </message>
+    <message>
+        <source>online, %1 conflicts</source>
+        <translation type="vanished">на связи, конфликтов: %1</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation type="vanished">на связи</translation>
+    </message>
+</context>
+<context>
+    <name>CalcCompareWidget</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_compare.py" line="24" />
+        <source>Compare: %1 ↔ %2</source>
+        <translation>Сравнение: %1 ↔ %2</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_compare.py" line="45" />
+        <source>Total with VAT: %1</source>
+        <translation>Итого с НДС: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_compare.py" line="52" />
+        <source>Difference: %1 (cells that differ are highlighted: %2)</source>
+        <translation>Разница: %1 (различающихся ячеек выделено: %2)</translation>
+    </message>
+</context>
+<context>
+    <name>CalcEditor</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="74" />
+        <source>Add line</source>
+        <translation>Добавить строку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="75" />
+        <source>Duplicate line</source>
+        <translation>Дублировать строку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="76" />
+        <source>Delete line</source>
+        <translation>Удалить строку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="77" />
+        <source>Copy line</source>
+        <translation>Копировать строку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="79" />
+        <source>Undo</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="81" />
+        <source>Redo</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="88" />
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="90" />
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="245" />
+        <source>New calculation</source>
+        <translation>Новый расчёт</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="92" />
+        <source>New version</source>
+        <translation>Новая версия</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="94" />
+        <source>Use for the deal</source>
+        <translation>Выбрать для сделки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="95" />
+        <source>Make this version the chosen one: its total becomes the deal amount</source>
+        <translation>Сделать эту версию основной: её итог станет суммой сделки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="97" />
+        <source>Export to Excel…</source>
+        <translation>Экспорт в Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="99" />
+        <source>Compare</source>
+        <translation>Сравнить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="103" />
+        <source>Version:</source>
+        <translation>Версия:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="108" />
+        <source>with</source>
+        <translation>с</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="169" />
+        <source>Save or undo the changes before switching versions.</source>
+        <translation>Сохраните или отмените изменения, прежде чем переключать версию.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="196" />
+        <source>Lines: %1 · hours: %2 · cost: %3 · before VAT: %4 · VAT: %5 · total: %6</source>
+        <translation>Строк: %1 · часов: %2 · себестоимость: %3 · без НДС: %4 · НДС: %5 · итого: %6</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="209" />
+        <source>Calculation</source>
+        <translation>Расчёт</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="245" />
+        <source>Name:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="288" />
+        <source>Exported to %1</source>
+        <translation>Сохранено в %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_editor.py" line="295" />
+        <source>Export calculation</source>
+        <translation>Экспорт расчёта</translation>
+    </message>
+</context>
+<context>
+    <name>CalcLinesModel</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="52" />
+        <source>Site / post</source>
+        <translation>Объект / пост</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="53" />
+        <source>Posts</source>
+        <translation>Постов</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="54" />
+        <source>Guards per post</source>
+        <translation>Охранников на пост</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="55" />
+        <source>Hours a day</source>
+        <translation>Часов в сутки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="56" />
+        <source>Days a month</source>
+        <translation>Дней в месяц</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="57" />
+        <source>Months</source>
+        <translation>Месяцев</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="58" />
+        <source>Rate per hour</source>
+        <translation>Ставка в час</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="59" />
+        <source>Extra costs</source>
+        <translation>Доп. расходы</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="60" />
+        <source>Margin %</source>
+        <translation>Наценка, %</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="61" />
+        <source>VAT</source>
+        <translation>НДС</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="62" />
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="63" />
+        <source>Cost</source>
+        <translation>Себестоимость</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="64" />
+        <source>Price before VAT</source>
+        <translation>Цена без НДС</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="65" />
+        <source>VAT amount</source>
+        <translation>Сумма НДС</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="66" />
+        <source>Price with VAT</source>
+        <translation>Цена с НДС</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="122" />
+        <source>edit %1</source>
+        <translation>изменение: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="150" />
+        <source>delete line</source>
+        <translation>удаление строки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="266" />
+        <source>Differs from the other version</source>
+        <translation>Отличается от другой версии</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="309" />
+        <source>add line</source>
+        <translation>добавление строки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calc_model.py" line="316" />
+        <source>duplicate line</source>
+        <translation>дублирование строки</translation>
+    </message>
+</context>
+<context>
+    <name>CallPopup</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="115" />
+        <source>Name of the new contact</source>
+        <translation>Имя нового контакта</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="118" />
+        <source>Open deal</source>
+        <translation>Открыть сделку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="119" />
+        <source>Open in Bitrix24</source>
+        <translation>Открыть в Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="120" />
+        <source>Task: call back</source>
+        <translation>Задача: перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="121" />
+        <source>Task: send offer</source>
+        <translation>Задача: отправить КП</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="122" />
+        <source>Create contact</source>
+        <translation>Создать контакт</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="123" />
+        <source>Contact + deal</source>
+        <translation>Контакт + сделка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="124" />
+        <source>Dismiss</source>
+        <translation>Скрыть</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="175" />
+        <source>Ringing at %1</source>
+        <translation>Звонок на %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="176" />
+        <source> (transferred)</source>
+        <translation> (переведён)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="224" />
+        <source>Unknown number</source>
+        <translation>Неизвестный номер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="253" />
+        <source>Not in the CRM</source>
+        <translation>Нет в CRM</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="254" />
+        <source>Matched by: %1</source>
+        <translation>Найден по: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="256" />
+        <source> — %1 matches, pick one</source>
+        <translation> — совпадений: %1, выберите одно</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="258" />
+        <source> (your earlier choice first)</source>
+        <translation> (ваш прошлый выбор первым)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="266" />
+        <source>Company: %1</source>
+        <translation>Компания: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="268" />
+        <source>Responsible: %1</source>
+        <translation>Ответственный: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="270" />
+        <source>Open deals:</source>
+        <translation>Открытые сделки:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="273" />
+        <source>Open tasks:</source>
+        <translation>Открытые задачи:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="278" />
+        <source>Last calls:</source>
+        <translation>Последние звонки:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="296" />
+        <source>Talking %1</source>
+        <translation>Разговор %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="300" />
+        <source>Call ended</source>
+        <translation>Звонок завершён</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="300" />
+        <source>Call ended: missed</source>
+        <translation>Звонок завершён: пропущен</translation>
+    </message>
+</context>
+<context>
+    <name>CallsRuntime</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="71" />
+        <source>Simulate incoming call</source>
+        <translation>Имитировать входящий звонок</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="72" />
+        <source>Simulate missed call</source>
+        <translation>Имитировать пропущенный звонок</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="87" />
+        <source>Simulated call failed: %1</source>
+        <translation>Имитация звонка не удалась: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="106" />
+        <source>no API key/salt</source>
+        <translation>нет ключа API или соли</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="121" />
+        <source>listener cannot start: %1</source>
+        <translation>не удалось запустить приём событий: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="123" />
+        <source>listening on %1</source>
+        <translation>принимает события на %1</translation>
+    </message>
+</context>
+<context>
+    <name>CallsView</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="29" />
+        <source>Answered</source>
+        <translation>Отвечен</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="29" />
+        <source>Missed</source>
+        <translation>Пропущен</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="31" />
+        <source>Incoming</source>
+        <translation>Входящий</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="32" />
+        <source>Outgoing</source>
+        <translation>Исходящий</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="33" />
+        <source>Internal</source>
+        <translation>Внутренний</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="65" />
+        <source>All results</source>
+        <translation>Все результаты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="69" />
+        <source>All directions</source>
+        <translation>Все направления</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="73" />
+        <source>Number contains…</source>
+        <translation>Номер содержит…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <source>Started</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <source>Talk, s</source>
+        <translation>Разговор, с</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <source>Extension</source>
+        <translation>Добавочный</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <source>Contact / company</source>
+        <translation>Контакт / компания</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
+        <source>Bitrix24</source>
+        <translation>Битрикс24</translation>
+    </message>
+</context>
 <context>
     <name>CompanyEditor</name>
     <message>
@@ -56,6 +556,69 @@
         <location filename="../../kapusta_desktop/ui/editors.py" line="369" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="25" />
+        <source>Deal</source>
+        <translation>Сделка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="26" />
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="27" />
+        <source>Company</source>
+        <translation>Компания</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="28" />
+        <source>Task</source>
+        <translation>Задача</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="43" />
+        <source>Record</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="43" />
+        <source>Field</source>
+        <translation>Поле</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="43" />
+        <source>Mine</source>
+        <translation>Моё</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="44" />
+        <source>Bitrix24's</source>
+        <translation>В Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="49" />
+        <source>Apply mine again</source>
+        <translation>Применить моё снова</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="50" />
+        <source>Keep Bitrix24's</source>
+        <translation>Оставить из Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="53" />
+        <source>No conflicts: the cache and Bitrix24 agree.</source>
+        <translation>Конфликтов нет: данные совпадают с Битрикс24.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/conflicts_view.py" line="89" />
+        <source>Conflicts</source>
+        <translation>Конфликты</translation>
     </message>
 </context>
 <context>
@@ -190,104 +753,139 @@
         <translation>Изменить…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="127" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="53" />
+        <source>Select a record to see it here.</source>
+        <translation>Выберите запись, чтобы увидеть её здесь.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="88" />
+        <source>Sync</source>
+        <translation>Синхронизация</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="88" />
+        <source>Bitrix24 ID</source>
+        <translation>ID в Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="89" />
+        <source>Conflicting fields</source>
+        <translation>Поля в конфликте</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="89" />
+        <source>Field</source>
+        <translation>Поле</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="90" />
+        <source>Yours</source>
+        <translation>Ваше</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="90" />
+        <source>Bitrix24</source>
+        <translation>Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="132" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="128" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="133" />
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="129" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="140" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="134" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="145" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="130" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="135" />
         <source>Contacts</source>
         <translation>Контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="131" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="143" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="155" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="161" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="136" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="148" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="160" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="166" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="132" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="137" />
         <source>Source</source>
         <translation>Источник</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="133" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="144" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="138" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="149" />
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="134" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="139" />
         <source>Changed</source>
         <translation>Изменено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="139" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="144" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="141" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="152" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="146" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="157" />
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="142" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="153" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="147" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="158" />
         <source>E-mails</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="149" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="154" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="150" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="155" />
         <source>KPP</source>
         <translation>КПП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="151" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="156" />
         <source>Site</source>
         <translation>Сайт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="154" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="159" />
         <source>VIP</source>
         <translation>VIP</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="154" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="159" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="160" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="165" />
         <source>Deadline</source>
         <translation>Крайний срок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="162" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="167" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="163" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="168" />
         <source>Description</source>
         <translation>Описание</translation>
     </message>
@@ -474,6 +1072,243 @@
         <source>Last sync: %1</source>
         <translation>Синхронизация: %1</translation>
     </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="53" />
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="54" />
+        <source>Missed calls</source>
+        <translation>Пропущенные</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="39" />
+        <source>Notices</source>
+        <translation>Уведомления</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="88" />
+        <source>Conflicts</source>
+        <translation>Конфликты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="158" />
+        <source>Tenders</source>
+        <translation>Тендеры</translation>
+    </message>
+</context>
+<context>
+    <name>MasterPasswordPrompt</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/unlock_prompt.py" line="22" />
+        <source>Unlock secrets</source>
+        <translation>Разблокировать секреты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/unlock_prompt.py" line="24" />
+        <source>The encrypted secret file is locked. Enter its master password
+to connect Bitrix24, Mango and Telegram:</source>
+        <translation>Зашифрованный файл секретов заблокирован. Введите мастер-пароль,
+чтобы подключить Битрикс24, Mango и Telegram:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/unlock_prompt.py" line="36" />
+        <source>Enter the master password again:</source>
+        <translation>Введите мастер-пароль ещё раз:</translation>
+    </message>
+</context>
+<context>
+    <name>MissedCallsView</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <source>Caller</source>
+        <translation>Звонивший</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <source>Extension</source>
+        <translation>Добавочный</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
+        <source>Callback task</source>
+        <translation>Задача перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
+        <source>Call back</source>
+        <translation>Перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="118" />
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="165" />
+        <source>Calling %1: your phone rings first</source>
+        <translation>Звоним на %1: сначала зазвонит ваш телефон</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="172" />
+        <source>Call to %1: </source>
+        <translation>Звонок на %1: </translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="172" />
+        <source>Call to %1 failed: </source>
+        <translation>Звонок на %1 не удался: </translation>
+    </message>
+</context>
+<context>
+    <name>NoticesModel</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="48" />
+        <source>held (quiet hours)</source>
+        <translation>отложено (тихие часы)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="49" />
+        <source>waiting</source>
+        <translation>ожидает</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="50" />
+        <source>sending</source>
+        <translation>отправляется</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="51" />
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="52" />
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="53" />
+        <source>uncertain</source>
+        <translation>не подтверждено</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="54" />
+        <source>chat stopped</source>
+        <translation>чат остановлен</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="67" />
+        <source>Created</source>
+        <translation>Создано</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="68" />
+        <source>Kind</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="69" />
+        <source>To</source>
+        <translation>Кому</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="70" />
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="71" />
+        <source>Tries</source>
+        <translation>Попыток</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="72" />
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="73" />
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="122" />
+        <source>until</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="124" />
+        <source>possible duplicate</source>
+        <translation>возможен дубль</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesRuntime</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="51" />
+        <source>notices off</source>
+        <translation>уведомления выключены</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="65" />
+        <source>sending notices</source>
+        <translation>уведомления отправляются</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesView</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="150" />
+        <source>chat %1 stopped: %2</source>
+        <translation>чат %1 остановлен: %2</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="178" />
+        <source>All notices</source>
+        <translation>Все уведомления</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="178" />
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="178" />
+        <source>Sent</source>
+        <translation>Отправленные</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="179" />
+        <source>Failed or stopped</source>
+        <translation>Ошибки и остановленные</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="182" />
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="184" />
+        <source>Resume chat</source>
+        <translation>Возобновить чат</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="185" />
+        <source>The chat unblocked the bot or added it back: send what waits for it</source>
+        <translation>Чат разблокировал бота или вернул его: отправить то, что ждёт</translation>
+    </message>
 </context>
 <context>
     <name>PhoneType</name>
@@ -504,6 +1339,14 @@
         <location filename="../../kapusta_desktop/ui/editors.py" line="199" />
         <source>other</source>
         <translation>другой</translation>
+    </message>
+</context>
+<context>
+    <name>PopupManager</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="490" />
+        <source>Task created: %1</source>
+        <translation>Задача создана: %1</translation>
     </message>
 </context>
 <context>
@@ -565,14 +1408,381 @@
         <translation>Синхронизировано</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/record_view.py" line="128" />
+        <location filename="../../kapusta_desktop/ui/record_view.py" line="140" />
         <source>Choose who you are in Settings to use this filter.</source>
         <translation>Укажите себя в настройках, чтобы пользоваться этим фильтром.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kapusta_desktop/ui/record_view.py" line="146" />
+        <location filename="../../kapusta_desktop/ui/record_view.py" line="158" />
         <source>%n record(s)</source>
         <translation><numerusform>%n запись</numerusform><numerusform>%n записи</numerusform><numerusform>%n записей</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="46" />
+        <source>saved — type to replace</source>
+        <translation>сохранено — введите, чтобы заменить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="51" />
+        <source>Sync</source>
+        <translation>Синхронизация</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="71" />
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="90" />
+        <source>Create encrypted file store…</source>
+        <translation>Создать зашифрованное хранилище…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="98" />
+        <source>admin password</source>
+        <translation>пароль администратора</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="110" />
+        <source>Stage mapping</source>
+        <translation>Соответствие стадий</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="111" />
+        <source>Notice rules</source>
+        <translation>Правила уведомлений</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="112" />
+        <source>Managers</source>
+        <translation>Менеджеры</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="115" />
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="396" />
+        <source>Forget all secrets</source>
+        <translation>Забыть все секреты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="174" />
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="176" />
+        <source>Test: list PBX users</source>
+        <translation>Проверить: сотрудники АТС</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="178" />
+        <source>Test token (getMe)</source>
+        <translation>Проверить токен (getMe)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="179" />
+        <source>Find recent chats</source>
+        <translation>Найти последние чаты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="181" />
+        <source>chat id for a test message</source>
+        <translation>id чата для тестового сообщения</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="182" />
+        <source>Test chat</source>
+        <translation>Тестовый чат</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="183" />
+        <source>Send test message</source>
+        <translation>Отправить тестовое сообщение</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="189" />
+        <source>Pipeline</source>
+        <translation>Воронка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="189" />
+        <source>Stage</source>
+        <translation>Стадия</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="189" />
+        <source>KAPUSTA stage</source>
+        <translation>Стадия KAPUSTA</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <source>Telegram id</source>
+        <translation>Telegram id</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <source>Bitrix24 user</source>
+        <translation>Пользователь Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="207" />
+        <source>Mango extension</source>
+        <translation>Добавочный Mango</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="209" />
+        <source>Match automatically</source>
+        <translation>Сопоставить автоматически</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
+        <source>Unlocked: changes allowed.</source>
+        <translation>Разблокировано: изменения разрешены.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="291" />
+        <source>Lock</source>
+        <translation>Заблокировать</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="293" />
+        <source>Read-only. Unlock with the admin password to change settings.</source>
+        <translation>Только чтение. Чтобы менять настройки, разблокируйте паролем администратора.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="294" />
+        <source>Unlock</source>
+        <translation>Разблокировать</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="296" />
+        <source>First run: set the admin password (at least 8 characters).</source>
+        <translation>Первый запуск: задайте пароль администратора (не менее 8 символов).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="297" />
+        <source>Set admin password</source>
+        <translation>Задать пароль администратора</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="367" />
+        <source>Nothing saved: fix the fields marked in red.</source>
+        <translation>Ничего не сохранено: исправьте поля, отмеченные красным.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="369" />
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="398" />
+        <source>Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.</source>
+        <translation>Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="417" />
+        <source>All secrets forgotten.</source>
+        <translation>Все секреты удалены.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="438" />
+        <source>new master password (8+ characters), then click again</source>
+        <translation>новый мастер-пароль (от 8 символов), затем нажмите ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="457" />
+        <source>Checking…</source>
+        <translation>Проверка…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="479" />
+        <source>Not set: %1</source>
+        <translation>Не задано: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="482" />
+        <source>Failed: %1</source>
+        <translation>Ошибка: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="494" />
+        <source>Created %1, updated %2, matched %3 PBX users.</source>
+        <translation>Создано: %1, обновлено: %2, сопоставлено сотрудников АТС: %3.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="499" />
+        <source>Not matched: %1</source>
+        <translation>Не сопоставлены: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="505" />
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="505" />
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="506" />
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="508" />
+        <source>Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4</source>
+        <translation>Действует как %1 (id %2); администратор портала: %3 (для сведения, не проверка); не хватает прав: %4</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="517" />
+        <source>%1 PBX users: </source>
+        <translation>Сотрудников АТС: %1: </translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="520" />
+        <source>No recent chats: send /start to the bot.</source>
+        <translation>Нет последних чатов: отправьте боту /start.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="521" />
+        <source>OK: %1</source>
+        <translation>OK: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsField</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="12" />
+        <source>Bitrix24 on</source>
+        <translation>Битрикс24 включён</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="13" />
+        <source>Connection</source>
+        <translation>Подключение</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="14" />
+        <source>Incoming webhook URL</source>
+        <translation>Адрес входящего вебхука</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="15" />
+        <source>Portal URL</source>
+        <translation>Адрес портала</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="16" />
+        <source>Application client id</source>
+        <translation>Код приложения (client_id)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="17" />
+        <source>Application client secret</source>
+        <translation>Ключ приложения (client_secret)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="18" />
+        <source>OAuth access token</source>
+        <translation>Токен доступа OAuth</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="19" />
+        <source>OAuth refresh token</source>
+        <translation>Токен обновления OAuth</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="20" />
+        <source>Mango Office on</source>
+        <translation>Mango Office включён</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="21" />
+        <source>API key (vpbx_api_key)</source>
+        <translation>Ключ API (vpbx_api_key)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="22" />
+        <source>API salt (signature key)</source>
+        <translation>Соль API (ключ подписи)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="23" />
+        <source>API address</source>
+        <translation>Адрес API</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="24" />
+        <source>Listener address</source>
+        <translation>Адрес приёма событий</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="25" />
+        <source>Listener port</source>
+        <translation>Порт приёма событий</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="26" />
+        <source>Listener base path</source>
+        <translation>Путь приёма событий</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="27" />
+        <source>This desk's extensions</source>
+        <translation>Добавочные этого места</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="28" />
+        <source>Telegram on</source>
+        <translation>Telegram включён</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="29" />
+        <source>Bot token</source>
+        <translation>Токен бота</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="30" />
+        <source>Bot API address</source>
+        <translation>Адрес Bot API</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="31" />
+        <source>Team chats</source>
+        <translation>Чаты команды</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="32" />
+        <source>Sync interval</source>
+        <translation>Интервал синхронизации</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_labels.py" line="33" />
+        <source>Notice rules (JSON)</source>
+        <translation>Правила уведомлений (JSON)</translation>
     </message>
 </context>
 <context>
@@ -624,6 +1834,89 @@
     </message>
 </context>
 <context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="25" />
+        <source>companies</source>
+        <translation>компании</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="26" />
+        <source>contacts</source>
+        <translation>контакты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="27" />
+        <source>deals</source>
+        <translation>сделки</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="28" />
+        <source>tasks</source>
+        <translation>задачи</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="29" />
+        <source>leads</source>
+        <translation>лиды</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="58" />
+        <source>syncing…</source>
+        <translation>синхронизация…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="60" />
+        <source>check the webhook</source>
+        <translation>проверьте вебхук</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="61" />
+        <source>refused: %1</source>
+        <translation>отказ: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="63" />
+        <source>not synced yet</source>
+        <translation>ещё не синхронизировано</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="65" />
+        <source>offline, %1 waiting</source>
+        <translation>нет связи, ждут отправки: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="67" />
+        <source>online, %1 refused</source>
+        <translation>на связи, отклонено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="69" />
+        <source>online, %1 conflicts</source>
+        <translation>на связи, конфликтов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="70" />
+        <source>online</source>
+        <translation>на связи</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="112" />
+        <source>Sync: %1 %2</source>
+        <translation>Синхронизация: %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="152" />
+        <source>OAuth sync is not wired yet; use a webhook</source>
+        <translation>Синхронизация через OAuth пока не подключена; используйте вебхук</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="161" />
+        <source>no webhook saved</source>
+        <translation>вебхук не сохранён</translation>
+    </message>
+</context>
+<context>
     <name>TaskEditor</name>
     <message>
         <location filename="../../kapusta_desktop/ui/editors.py" line="393" />
@@ -654,6 +1947,272 @@
         <location filename="../../kapusta_desktop/ui/editors.py" line="416" />
         <source>Deal</source>
         <translation>Сделка</translation>
+    </message>
+</context>
+<context>
+    <name>TenderEditor</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="62" />
+        <source>New tender</source>
+        <translation>Новый тендер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="62" />
+        <source>Tender</source>
+        <translation>Тендер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="69" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="72" />
+        <source>known</source>
+        <translation>известно</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="88" />
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="89" />
+        <source>Subject</source>
+        <translation>Предмет</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="90" />
+        <source>Platform</source>
+        <translation>Площадка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="91" />
+        <source>Link</source>
+        <translation>Ссылка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="92" />
+        <source>Published</source>
+        <translation>Опубликован</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="93" />
+        <source>Submission deadline</source>
+        <translation>Срок подачи заявок</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="94" />
+        <source>Maximum price</source>
+        <translation>Начальная (макс.) цена</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="95" />
+        <source>Currency</source>
+        <translation>Валюта</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="96" />
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="97" />
+        <source>Responsible</source>
+        <translation>Ответственный</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="102" />
+        <source>Create a Bitrix24 deal with its company and contact</source>
+        <translation>Создать сделку в Битрикс24 с компанией и контактом</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="103" />
+        <source>Customer</source>
+        <translation>Заказчик</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="109" />
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="110" />
+        <source>INN</source>
+        <translation>ИНН</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="111" />
+        <source>KPP</source>
+        <translation>КПП</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="112" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="123" />
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="113" />
+        <source>Contact person</source>
+        <translation>Контактное лицо</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="120" />
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="121" />
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="122" />
+        <source>Position</source>
+        <translation>Должность</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="124" />
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+</context>
+<context>
+    <name>TendersModel</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="31" />
+        <source>New</source>
+        <translation>Новый</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="32" />
+        <source>Analysis</source>
+        <translation>Анализ</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="33" />
+        <source>Calculated</source>
+        <translation>Рассчитан</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="34" />
+        <source>Submitted</source>
+        <translation>Заявка подана</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="35" />
+        <source>Won</source>
+        <translation>Выигран</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="36" />
+        <source>Lost</source>
+        <translation>Проигран</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="39" />
+        <source>Deadline</source>
+        <translation>Крайний срок</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="40" />
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="41" />
+        <source>Subject</source>
+        <translation>Предмет</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="42" />
+        <source>Customer</source>
+        <translation>Заказчик</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="43" />
+        <source>Platform</source>
+        <translation>Площадка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="44" />
+        <source>Max price</source>
+        <translation>НМЦК</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="45" />
+        <source>Our price</source>
+        <translation>Наша цена</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="46" />
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="47" />
+        <source>Deal</source>
+        <translation>Сделка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="229" />
+        <source>The submission deadline has passed</source>
+        <translation>Срок подачи заявок истёк</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_model.py" line="231" />
+        <source>The submission deadline is near</source>
+        <translation>Срок подачи заявок скоро истекает</translation>
+    </message>
+</context>
+<context>
+    <name>TendersView</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="47" />
+        <source>Open</source>
+        <translation>Открытые</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="48" />
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="53" />
+        <source>Number, subject or customer</source>
+        <translation>Номер, предмет или заказчик</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="59" />
+        <source>New tender</source>
+        <translation>Новый тендер</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="61" />
+        <source>Edit</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="63" />
+        <source>Calculations</source>
+        <translation>Расчёты</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="65" />
+        <source>Open deal</source>
+        <translation>Открыть сделку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="69" />
+        <source>Show:</source>
+        <translation>Показать:</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="143" />
+        <source>Calculation</source>
+        <translation>Расчёт</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tenders_view.py" line="144" />
+        <source>Calculations: tender %1</source>
+        <translation>Расчёты: тендер %1</translation>
     </message>
 </context>
 <context>
@@ -805,6 +2364,123 @@
         <location filename="../../kapusta_desktop/ui/validation_messages.py" line="35" />
         <source>This deal is not in the cache.</source>
         <translation>Этой сделки нет в базе.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="37" />
+        <source>Enter the tender number.</source>
+        <translation>Введите номер тендера.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="38" />
+        <source>Longer than 64 characters.</source>
+        <translation>Длиннее 64 символов.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="39" />
+        <source>Enter the subject of the tender.</source>
+        <translation>Введите предмет тендера.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="40" />
+        <source>Longer than 500 characters.</source>
+        <translation>Длиннее 500 символов.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="41" />
+        <source>Enter a web address starting with http:// or https://.</source>
+        <translation>Введите веб-адрес, начинающийся с http:// или https://.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="42" />
+        <source>Enter a non-negative amount.</source>
+        <translation>Сумма не может быть отрицательной.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="43" />
+        <source>Enter the amount as a number, e.g. 1500000.00.</source>
+        <translation>Введите сумму числом, например 1500000,00.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="44" />
+        <source>The deadline is before the publication date.</source>
+        <translation>Срок подачи раньше даты публикации.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="45" />
+        <source>Name the calculation.</source>
+        <translation>Укажите название расчёта.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="46" />
+        <source>must be a decimal number, not a float or a flag</source>
+        <translation>должно быть десятичным числом</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="47" />
+        <source>is empty</source>
+        <translation>не заполнено</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="48" />
+        <source>must be a finite number</source>
+        <translation>должно быть конечным числом</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="49" />
+        <source>must be a whole number</source>
+        <translation>должно быть целым числом</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="50" />
+        <source>must not be negative</source>
+        <translation>не может быть отрицательным</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="51" />
+        <source>use at most two digits after the decimal point</source>
+        <translation>не больше двух знаков после запятой</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/validation_messages.py" line="52" />
+        <source>longer than 255 characters</source>
+        <translation>длиннее 255 символов</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="20" />
+        <source>Welcome to KAPUSTA desktop</source>
+        <translation>Добро пожаловать в KAPUSTA desktop</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="22" />
+        <source>&lt;h2&gt;Welcome to KAPUSTA desktop&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;Добро пожаловать в KAPUSTA desktop&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="25" />
+        <source>This desk is not connected to a Bitrix24 portal yet.
+
+Connect Bitrix24 to work on your company's deals, contacts and tasks (an admin password is set or asked for first), or explore the demo: a sample portal, calls and Telegram notices on this computer only.</source>
+        <translation>Это рабочее место ещё не подключено к порталу Битрикс24.
+
+Подключите Битрикс24, чтобы работать со сделками, контактами и задачами компании (сначала будет задан или запрошен пароль администратора), или откройте демо: примерный портал, звонки и уведомления в Telegram только на этом компьютере.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="33" />
+        <source>Connect Bitrix24…</source>
+        <translation>Подключить Битрикс24…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="36" />
+        <source>Explore the demo</source>
+        <translation>Открыть демо</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="38" />
+        <source>Not now</source>
+        <translation>Не сейчас</translation>
     </message>
 </context>
 </TS>
