@@ -164,6 +164,31 @@ class Desk:
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.desk_menu = menu
+        if self.profile.demo:
+            demo = self.window.menuBar().addMenu(self.window.tr("De&mo"))
+            demo.setObjectName("demoMenu")
+            for text, missed in ((self.window.tr("Simulate incoming call"), False),
+                                 (self.window.tr("Simulate missed call"), True)):
+                action = QAction(text, self.window)
+                action.triggered.connect(lambda _c=False, m=missed: self.simulate_call(missed=m))
+                demo.addAction(action)
+            self.demo_menu = demo
+
+    def simulate_call(self, *, missed: bool) -> None:
+        """Demo only: play a signed scripted Mango call at this desk's own listener."""
+        from kapusta_desktop.demo_calls import SimulationError, simulate_call
+
+        listener = self.calls.listener
+        url = listener.url if listener is not None else None
+
+        async def play() -> None:
+            try:
+                await simulate_call(url, missed=missed)
+            except (SimulationError, OSError) as exc:
+                self.window.statusBar().showMessage(self.window.tr("Simulated call failed: %1").replace(
+                    "%1", str(exc)), 8000)
+
+        self.spawn(play(), "simulate-call")
 
     # ---- running -----------------------------------------------------------------------------
 
@@ -411,7 +436,7 @@ def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int
                 desk = Desk(app, profile, options)
                 current.append(desk)
                 try:
-                    profile = _run_until_done(loop, desk.run())
+                    profile = run_until_done(loop, desk.run())
                 except SchemaTooNewError as exc:
                     QMessageBox.critical(None, "KAPUSTA desktop", str(exc))
                     return 1
@@ -426,7 +451,7 @@ def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int
     return code
 
 
-def _run_until_done(loop: Any, coro: Coroutine[Any, Any, Profile | None]) -> Profile | None:
+def run_until_done(loop: Any, coro: Coroutine[Any, Any, Profile | None]) -> Profile | None:
     """Run the desk to its end, even when Qt's own quit (last window closed, logout) ends exec() early."""
     task = asyncio.ensure_future(coro, loop=loop)
     while True:
