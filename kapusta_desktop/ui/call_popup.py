@@ -194,6 +194,8 @@ class CallPopup(QFrame):
     def show_passively(self) -> None:
         """Show without taking the keyboard from whatever the operator is typing in."""
         window, focus = QApplication.activeWindow(), QApplication.focusWidget()
+        if window is not None and window.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus:
+            window = None  # another pop-up (activated by a platform that ignores the flag) is no place to return to
         self._return_window = window if window is not None and window is not self else None
         self._return_focus = focus if focus is not None and not self.isAncestorOf(focus) else None
         self.show()

@@ -7,10 +7,14 @@ the views still show the history; no listener runs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import peewee
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QAction
 
 from kapusta_desktop.integrations.mango.demo import DEMO_KEY, DEMO_SALT
 from kapusta_desktop.integrations.mango.listener import DEFAULT_BASE_PATH, DEFAULT_HOST, DEFAULT_PORT, MangoListener
@@ -22,6 +26,9 @@ from kapusta_desktop.ui.call_popup import PopupManager
 from kapusta_desktop.ui.calls_view import CallsView, MissedCallsView
 
 log = logging.getLogger(__name__)
+
+EXPIRE_EVERY_MS = 60_000  # calls whose summary never came are closed after the tracker's grace period
+Simulate = Callable[[bool], Awaitable[int]]  # missed -> events accepted (the demo's call player)
 
 
 class CallsRuntime:
@@ -44,6 +51,44 @@ class CallsRuntime:
             window.add_view("calls", window.tr("Calls"), self.calls_view)
             window.add_view("missed_calls", window.tr("Missed calls"), self.missed_view)
         self.listener: MangoListener | None = None
+        self._expire_timer = QTimer()
+        self._expire_timer.setInterval(EXPIRE_EVERY_MS)
+        self._expire_timer.timeout.connect(self.expire_stale)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.simulate_actions: list[QAction] = []
+
+    def expire_stale(self) -> None:
+        """Close calls whose summary never came: they are logged (and missed ones get their task) anyway."""
+        try:
+            self.desk.expire_stale()
+        except Exception:  # a timer must keep ticking; the next round retries
+            log.exception("closing stale calls failed")
+
+    def add_simulation_actions(self, menu: Any, simulate: Simulate) -> list[QAction]:
+        """The demo's "Simulate incoming call" / "Simulate missed call" (the player comes from app.py)."""
+        for missed, text in ((False, QCoreApplication.translate("CallsRuntime", "Simulate incoming call")),
+                             (True, QCoreApplication.translate("CallsRuntime", "Simulate missed call"))):
+            action = QAction(text, menu)
+            action.setObjectName("simulateMissedCall" if missed else "simulateIncomingCall")
+            action.triggered.connect(lambda _checked=False, m=missed: self._simulate(simulate, m))
+            menu.addAction(action)
+            self.simulate_actions.append(action)
+        return self.simulate_actions
+
+    def _simulate(self, simulate: Simulate, missed: bool) -> None:
+        async def run() -> None:
+            try:
+                await simulate(missed)
+            except Exception as exc:
+                log.warning("simulated call failed: %s", exc)
+                if hasattr(self.window, "statusBar"):
+                    text = QCoreApplication.translate("CallsRuntime", "Simulated call failed: %1")
+                    text = text.replace("%1", str(exc))
+                    self.window.statusBar().showMessage(text, 5000)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _state(self, state: str, text: str) -> None:
         if hasattr(self.window, "set_connection_state"):
@@ -74,9 +119,13 @@ class CallsRuntime:
             self._state("error", f"listener cannot start: {exc.strerror or exc}")
             return
         self._state("online", f"listening on {self.listener.url}")
+        self._expire_timer.start()
 
     async def stop(self) -> None:
         """Stop taking events first, then let the pop-ups go; safe to call twice."""
+        self._expire_timer.stop()
+        for task in list(self._tasks):
+            task.cancel()
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None
