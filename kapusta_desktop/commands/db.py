@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
+    import time
+
     from kapusta_desktop.domain.sample_data import generate
     from kapusta_desktop.store.seed import SeedError, seed
 
@@ -81,11 +83,13 @@ def _seed(args: argparse.Namespace) -> int:
     }
     if args.seed is not None:
         sizes["seed"] = args.seed
+    started = time.perf_counter()
     try:
         data = generate(**sizes)
     except ValueError as exc:
         print(f"error: {exc}")
         return 2
+    print(f"generated in {time.perf_counter() - started:.1f} s")
     try:
         report = seed(data, replace=args.replace)
     except SeedError as exc:
