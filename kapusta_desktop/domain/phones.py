@@ -69,6 +69,7 @@ _EXTENSION_TAIL = re.compile(
 )
 _SIP_URI = re.compile(r"^\s*sips?:([^@\s;]+)(?:@([^\s;>]+))?", re.IGNORECASE)
 _TEL_URI = re.compile(r"^\s*tel:", re.IGNORECASE)
+_RFC3966_EXT = re.compile(r";ext=", re.IGNORECASE)
 # After the extension is off, a number may only hold digits, a leading plus and separators.
 _ALLOWED = re.compile(r"^\+?[\d\s\-().\u00a0\u2010-\u2015/]+$")
 _SEPARATORS = re.compile(r"[\s\-().\u00a0\u2010-\u2015/]")
@@ -202,8 +203,9 @@ def normalise(text: str, region: str = DEFAULT_REGION) -> NormalisedPhone:
 
     body = _TEL_URI.sub("", text)
     extension: str | None = None
-    if ";ext=" in body.lower():  # RFC 3966 form, tel:+74951234567;ext=12
-        body, _, ext_text = body.partition(";ext=") if ";ext=" in body else body.partition(";EXT=")
+    rfc_parts = _RFC3966_EXT.split(body, maxsplit=1)
+    if len(rfc_parts) == 2:  # RFC 3966 form, tel:+74951234567;ext=12
+        body, ext_text = rfc_parts
         extension = ext_text.split(";")[0].strip() or None
         if extension is not None and not (extension.isdigit() and extension.isascii()):
             return NormalisedPhone(raw=raw, kind=KIND_INVALID)
@@ -217,7 +219,7 @@ def normalise(text: str, region: str = DEFAULT_REGION) -> NormalisedPhone:
     if not _ALLOWED.match(body):
         return NormalisedPhone(raw=raw, kind=KIND_INVALID)  # letters or stray symbols: not a number
     compact = _SEPARATORS.sub("", body)
-    if compact.count("+") > 1 or (compact.startswith("+") is False and "+" in compact):
+    if "+" in compact[1:]:  # a plus only ever leads
         return NormalisedPhone(raw=raw, kind=KIND_INVALID)
     digits = compact.lstrip("+")
     if not digits.isascii() or not digits.isdigit():
