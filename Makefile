@@ -45,7 +45,7 @@ package: $(VENV)/.stamp-package
 
 # Re-extract tr() strings, fill the Russian dictionary (tools/translate_ru.py), compile the .qm the app loads.
 translations: $(VENV)/.stamp-base
-	$(BIN)/pyside6-lupdate kapusta_desktop/ui/*.py -ts resources/translations/kapusta_ru.ts
+	$(BIN)/pyside6-lupdate -no-obsolete kapusta_desktop/ui/*.py kapusta_desktop/app.py -ts resources/translations/kapusta_ru.ts
 	$(PY) tools/translate_ru.py
 	$(BIN)/pyside6-lrelease resources/translations/kapusta_ru.ts -qm resources/translations/kapusta_ru.qm
 

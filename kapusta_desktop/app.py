@@ -36,6 +36,13 @@ from kapusta_desktop.store.migrations import SchemaTooNewError
 
 log = logging.getLogger(__name__)
 
+
+def translate(context: str, text: str) -> str:
+    """QCoreApplication.translate imported late (the CLI never loads Qt); lupdate reads calls by this name."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(context, text)
+
 EXIT_AFTER_ENV = "KAPUSTA_EXIT_AFTER_MS"
 SYNC_FLUSH_SECONDS = 10.0  # how long shutdown waits for a running sync cycle to settle its outbox write
 
@@ -148,27 +155,27 @@ class Desk:
     def _build_menu(self) -> None:
         from PySide6.QtGui import QAction, QKeySequence
 
-        menu = self.window.menuBar().addMenu(self.window.tr("&Desk"))
+        menu = self.window.menuBar().addMenu(translate("MainWindow", "&Desk"))
         menu.setObjectName("deskMenu")
-        self.settings_action = QAction(self.window.tr("Settings…"), self.window)
+        self.settings_action = QAction(translate("MainWindow", "Settings…"), self.window)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(lambda: self.open_settings())
-        self.quit_action = QAction(self.window.tr("Quit"), self.window)
+        self.quit_action = QAction(translate("MainWindow", "Quit"), self.window)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.request_quit)
         menu.addAction(self.settings_action)
         if not self.profile.demo:
-            self.demo_action = QAction(self.window.tr("Explore the demo"), self.window)
+            self.demo_action = QAction(translate("MainWindow", "Explore the demo"), self.window)
             self.demo_action.triggered.connect(self.switch_to_demo)
             menu.addAction(self.demo_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.desk_menu = menu
         if self.profile.demo:
-            demo = self.window.menuBar().addMenu(self.window.tr("De&mo"))
+            demo = self.window.menuBar().addMenu(translate("MainWindow", "De&mo"))
             demo.setObjectName("demoMenu")
-            for text, missed in ((self.window.tr("Simulate incoming call"), False),
-                                 (self.window.tr("Simulate missed call"), True)):
+            for text, missed in ((translate("MainWindow", "Simulate incoming call"), False),
+                                 (translate("MainWindow", "Simulate missed call"), True)):
                 action = QAction(text, self.window)
                 action.triggered.connect(lambda _c=False, m=missed: self.simulate_call(missed=m))
                 demo.addAction(action)
@@ -185,7 +192,7 @@ class Desk:
             try:
                 await simulate_call(url, missed=missed)
             except (SimulationError, OSError) as exc:
-                self.window.statusBar().showMessage(self.window.tr("Simulated call failed: %1").replace(
+                self.window.statusBar().showMessage(translate("MainWindow", "Simulated call failed: %1").replace(
                     "%1", str(exc)), 8000)
 
         self.spawn(play(), "simulate-call")
@@ -318,7 +325,7 @@ class Desk:
     def ask_master_password(self) -> None:
         from kapusta_desktop.ui.unlock_prompt import MasterPasswordPrompt
 
-        self.window.set_connection_state("bitrix24", "not_configured", self.window.tr("secrets locked"))
+        self.window.set_connection_state("bitrix24", "not_configured", translate("MainWindow", "secrets locked"))
         self.unlock_prompt = MasterPasswordPrompt(self.secrets, self.window)
         self.unlock_prompt.unlocked.connect(lambda: self.spawn(self.start_integrations(), "start-integrations"))
         self.unlock_prompt.open()

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 EXPIRE_EVERY_MS = 60_000  # calls whose summary never came are closed after the tracker's grace period
 Simulate = Callable[[bool], Awaitable[int]]  # missed -> events accepted (the demo's call player)
 
+translate = QCoreApplication.translate  # a bare name lupdate also reads
+
 
 class CallsRuntime:
     def __init__(
@@ -48,8 +50,8 @@ class CallsRuntime:
         self.calls_view = CallsView(self.desk, bus)
         self.missed_view = MissedCallsView(self.desk, bus)
         if hasattr(window, "add_view"):
-            window.add_view("calls", window.tr("Calls"), self.calls_view)
-            window.add_view("missed_calls", window.tr("Missed calls"), self.missed_view)
+            window.add_view("calls", translate("MainWindow", "Calls"), self.calls_view)
+            window.add_view("missed_calls", translate("MainWindow", "Missed calls"), self.missed_view)
         self.listener: MangoListener | None = None
         self._expire_timer = QTimer()
         self._expire_timer.setInterval(EXPIRE_EVERY_MS)
@@ -102,7 +104,7 @@ class CallsRuntime:
         if self.demo and not (key and salt):
             key, salt = DEMO_KEY, DEMO_SALT
         if not key or not salt:
-            self._state("not_configured", "no API key/salt")
+            self._state("not_configured", translate("CallsRuntime", "no API key/salt"))
             return
         self.listener = MangoListener(
             api_key=key,
@@ -116,9 +118,10 @@ class CallsRuntime:
             await self.listener.start()
         except OSError as exc:
             self.listener = None
-            self._state("error", f"listener cannot start: {exc.strerror or exc}")
+            reason = str(exc.strerror or exc)
+            self._state("error", translate("CallsRuntime", "listener cannot start: %1").replace("%1", reason))
             return
-        self._state("online", f"listening on {self.listener.url}")
+        self._state("online", translate("CallsRuntime", "listening on %1").replace("%1", self.listener.url))
         self._expire_timer.start()
 
     async def stop(self) -> None:

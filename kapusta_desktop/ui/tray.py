@@ -26,8 +26,7 @@ STATE_ICONS = {"online": "synced", "connecting": "pending", "offline": "pending"
 MESSAGE_MS = 8000
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DeskTray", text)
+translate = QCoreApplication.translate  # a bare name lupdate also reads
 
 
 def tray_available() -> bool:
@@ -59,9 +58,9 @@ class DeskTray(QObject):
         self.icon = QSystemTrayIcon(icon("app"), self)
         self.icon.setToolTip(self.tooltip)
         menu = QMenu(window)
-        self.show_action = QAction(_tr("Show console"), menu)
+        self.show_action = QAction(translate("DeskTray", "Show console"), menu)
         self.show_action.triggered.connect(self.show_window)
-        self.quit_action = QAction(_tr("Quit"), menu)
+        self.quit_action = QAction(translate("DeskTray", "Quit"), menu)
         self.quit_action.triggered.connect(self.quitRequested)
         menu.addAction(self.show_action)
         menu.addSeparator()
@@ -86,8 +85,8 @@ class DeskTray(QObject):
         """The window was closed while the tray keeps the desk running: say so once."""
         if not self._hidden_hint_shown:
             self._hidden_hint_shown = True
-            self.notify(_tr("KAPUSTA desktop is still running"),
-                        _tr("Calls and sync go on. Quit from the tray menu."))
+            self.notify(translate("DeskTray", "KAPUSTA desktop is still running"),
+                        translate("DeskTray", "Calls and sync go on. Quit from the tray menu."))
 
     # ---- events ------------------------------------------------------------------------------
 
@@ -105,10 +104,11 @@ class DeskTray(QObject):
             self.icon.setToolTip(self.tooltip)
             self.icon.setIcon(icon(STATE_ICONS.get(state, "app")))
         if status.refused and not self._refused:
-            self.notify(_tr("Bitrix24 refused the connection"), text, critical=True)
+            self.notify(translate("DeskTray", "Bitrix24 refused the connection"), text, critical=True)
         elif status.errors > self._errors:
-            self.notify(_tr("Bitrix24 refused changes"),
-                        _tr("%1 records need attention: open the console.").replace("%1", str(status.errors)),
+            self.notify(translate("DeskTray", "Bitrix24 refused changes"),
+                        translate("DeskTray", "%1 records need attention: open the console.")
+                        .replace("%1", str(status.errors)),
                         critical=True)
         self._refused = status.refused
         self._errors = status.errors
@@ -117,7 +117,7 @@ class DeskTray(QObject):
         who = event.caller or event.number
         if event.company:
             who += f" ({event.company})"
-        self.notify(_tr("Missed call"), who)
+        self.notify(translate("DeskTray", "Missed call"), who)
 
     def close(self) -> None:
         """Unsubscribe and take the icon away; safe to call twice."""

@@ -2,41 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
-    <name />
-    <message>
-        <source>syncing…</source>
-        <translation type="vanished">синхронизация…</translation>
-    </message>
-    <message>
-        <source>refused: %1</source>
-        <translation type="vanished">отказ: %1</translation>
-    </message>
-    <message>
-        <source>check the webhook</source>
-        <translation type="vanished">проверьте вебхук</translation>
-    </message>
-    <message>
-        <source>not synced yet</source>
-        <translation type="vanished">ещё не синхронизировано</translation>
-    </message>
-    <message>
-        <source>offline, %1 waiting</source>
-        <translation type="vanished">нет связи, ждут отправки: %1</translation>
-    </message>
-    <message>
-        <source>online, %1 refused</source>
-        <translation type="vanished">на связи, отклонено: %1</translation>
-    </message>
-    <message>
-        <source>online, %1 conflicts</source>
-        <translation type="vanished">на связи, конфликтов: %1</translation>
-    </message>
-    <message>
-        <source>online</source>
-        <translation type="vanished">на связи</translation>
-    </message>
-</context>
-<context>
     <name>CalcCompareWidget</name>
     <message>
         <location filename="../../kapusta_desktop/ui/calc_compare.py" line="24" />
@@ -319,67 +284,67 @@
         <translation> (переведён)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="224" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="226" />
         <source>Unknown number</source>
         <translation>Неизвестный номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="253" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="255" />
         <source>Not in the CRM</source>
         <translation>Нет в CRM</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="254" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="256" />
         <source>Matched by: %1</source>
         <translation>Найден по: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="256" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="258" />
         <source> — %1 matches, pick one</source>
         <translation> — совпадений: %1, выберите одно</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="258" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="260" />
         <source> (your earlier choice first)</source>
         <translation> (ваш прошлый выбор первым)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="266" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="268" />
         <source>Company: %1</source>
         <translation>Компания: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="268" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="270" />
         <source>Responsible: %1</source>
         <translation>Ответственный: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="270" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="272" />
         <source>Open deals:</source>
         <translation>Открытые сделки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="273" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="275" />
         <source>Open tasks:</source>
         <translation>Открытые задачи:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="278" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="280" />
         <source>Last calls:</source>
         <translation>Последние звонки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="296" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="298" />
         <source>Talking %1</source>
         <translation>Разговор %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="300" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="302" />
         <source>Call ended</source>
         <translation>Звонок завершён</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="300" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="302" />
         <source>Call ended: missed</source>
         <translation>Звонок завершён: пропущен</translation>
     </message>
@@ -402,17 +367,17 @@
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="106" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="107" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="121" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="122" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="123" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="124" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
     </message>
@@ -743,6 +708,49 @@
         <location filename="../../kapusta_desktop/ui/editors.py" line="288" />
         <source>Comment</source>
         <translation>Комментарий</translation>
+    </message>
+</context>
+<context>
+    <name>DeskTray</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="61" />
+        <source>Show console</source>
+        <translation>Показать консоль</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="63" />
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="88" />
+        <source>KAPUSTA desktop is still running</source>
+        <translation>KAPUSTA desktop продолжает работать</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="89" />
+        <source>Calls and sync go on. Quit from the tray menu.</source>
+        <translation>Звонки и синхронизация продолжаются. Выйти можно из меню в трее.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="107" />
+        <source>Bitrix24 refused the connection</source>
+        <translation>Битрикс24 отклонил подключение</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="109" />
+        <source>Bitrix24 refused changes</source>
+        <translation>Битрикс24 отклонил изменения</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="110" />
+        <source>%1 records need attention: open the console.</source>
+        <translation>Записей требуют внимания: %1. Откройте консоль.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/tray.py" line="120" />
+        <source>Missed call</source>
+        <translation>Пропущенный звонок</translation>
     </message>
 </context>
 <context>
@@ -1097,6 +1105,51 @@
         <source>Tenders</source>
         <translation>Тендеры</translation>
     </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="158" />
+        <source>&amp;Desk</source>
+        <translation>&amp;Рабочее место</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="160" />
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="163" />
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="168" />
+        <source>Explore the demo</source>
+        <translation>Открыть демо</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="175" />
+        <source>De&amp;mo</source>
+        <translation>&amp;Демо</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="177" />
+        <source>Simulate incoming call</source>
+        <translation>Имитировать входящий звонок</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="178" />
+        <source>Simulate missed call</source>
+        <translation>Имитировать пропущенный звонок</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="195" />
+        <source>Simulated call failed: %1</source>
+        <translation>Имитация звонка не удалась: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/app.py" line="328" />
+        <source>secrets locked</source>
+        <translation>секреты заблокированы</translation>
+    </message>
 </context>
 <context>
     <name>MasterPasswordPrompt</name>
@@ -1344,7 +1397,7 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>PopupManager</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="490" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="492" />
         <source>Task created: %1</source>
         <translation>Задача создана: %1</translation>
     </message>

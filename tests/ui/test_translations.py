@@ -27,7 +27,12 @@ TS = ROOT / "resources" / "translations" / "kapusta_ru.ts"
 QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 PLACEHOLDER = re.compile(r"%(?:\d+|n)|\{\w*\}")
-TR_NAMES = {"tr", "translate", "QT_TRANSLATE_NOOP", "QT_TR_NOOP"}
+TR_NAMES = {"tr", "_tr", "translate", "QT_TRANSLATE_NOOP", "QT_TR_NOOP"}  # _tr: a wrapper lupdate cannot read
+
+
+def _sources() -> list[Path]:
+    """What `make translations` runs lupdate over."""
+    return [*sorted(UI.glob("*.py")), ROOT / "kapusta_desktop" / "app.py"]
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -101,7 +106,7 @@ def test_no_interface_string_is_missing_from_the_catalogue(tmp_path: Path) -> No
     """lupdate over the UI now, into a copy: new strings would show up unfinished."""
     copy = tmp_path / "kapusta_ru.ts"
     shutil.copy(TS, copy)
-    sources = sorted(str(p.relative_to(ROOT)) for p in UI.glob("*.py"))
+    sources = [str(p.relative_to(ROOT)) for p in _sources()]
     subprocess.run(
         [str(_tool("pyside6-lupdate")), "-silent", *sources, "-ts", str(copy)],
         cwd=ROOT, check=True, timeout=120, capture_output=True,
@@ -118,7 +123,7 @@ def _literal(node: ast.expr) -> str | None:
 def _tr_calls() -> list[tuple[str, int, str | None, ast.Call]]:
     """(file, line, source text or None when not a plain literal, call) for every tr/translate call in the UI."""
     calls = []
-    for path in sorted(UI.glob("*.py")):
+    for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -153,6 +158,22 @@ def test_every_literal_tr_text_is_in_the_catalogue() -> None:
     known = {source for _context, source, _message in _messages(TS)}
     missing = [f"{file}:{line} {text!r}" for file, line, text, _call in _tr_calls() if text and text not in known]
     assert missing == []
+
+
+def test_contexts_match_what_tr_looks_up_at_run_time() -> None:
+    """`window.tr("x")` is filed by lupdate under "window", but Qt looks it up under the class: never found."""
+    contexts = set()
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                contexts.add(node.name)
+            elif isinstance(node, ast.Call) and node.args and _literal(node.args[0]) is not None:
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+                if name in ("translate", "QT_TRANSLATE_NOOP"):
+                    contexts.add(_literal(node.args[0]))
+    stray = sorted({context for context, _source, _message in _messages(TS)} - contexts)
+    assert stray == [], "call QCoreApplication.translate(<class name>, ...) instead of other_object.tr(...)"
 
 
 def test_settings_labels_are_listed_for_translation() -> None:
