@@ -247,7 +247,7 @@ RU: dict[str, str] = {
     "Result": "Результат",
     "Talk, s": "Разговор, с",
     "Extension": "Добавочный",
-    "Contact / company": "Контакт / компания",
+    "Contact / company": "Клиент",
     "When": "Когда",
     "Caller": "Звонивший",
     "Callback task": "Задача перезвонить",
@@ -428,6 +428,7 @@ RU: dict[str, str] = {
 # Where one English word needs different Russian in one place: (context, source) -> translation.
 RU_IN_CONTEXT: dict[tuple[str, str], str] = {
     ("TendersModel", "New"): "Новый",
+    ("TendersModel", "Deadline"): "Срок подачи",
     ("NoticesView", "Waiting"): "Ожидают",
     ("NoticesView", "Sent"): "Отправленные",
     ("TenderEditor", "Name"): "Название",

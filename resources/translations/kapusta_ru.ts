@@ -457,7 +457,7 @@
     <message>
         <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
         <source>Contact / company</source>
-        <translation>Контакт / компания</translation>
+        <translation>Клиент</translation>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
@@ -2162,7 +2162,7 @@ to connect Bitrix24, Mango and Telegram:</source>
     <message>
         <location filename="../../kapusta_desktop/ui/tenders_model.py" line="39" />
         <source>Deadline</source>
-        <translation>Крайний срок</translation>
+        <translation>Срок подачи</translation>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/tenders_model.py" line="40" />
