@@ -20,13 +20,14 @@ from kapusta_desktop.integrations.mango.demo import DEMO_KEY, DEMO_SALT
 from kapusta_desktop.integrations.mango.listener import DEFAULT_BASE_PATH, DEFAULT_HOST, DEFAULT_PORT, MangoListener
 from kapusta_desktop.secret_store import MANGO_API_KEY, MANGO_API_SALT, SecretStore
 from kapusta_desktop.services.bus import EventBus
-from kapusta_desktop.services.call_desk import CallDesk
-from kapusta_desktop.store.setting_values import get_value
+from kapusta_desktop.services.call_desk import DESK_EXTENSIONS_KEY, CallDesk
+from kapusta_desktop.store.setting_values import get_value, set_value
 from kapusta_desktop.ui.call_popup import PopupManager
 from kapusta_desktop.ui.calls_view import CallsView, MissedCallsView
 
 log = logging.getLogger(__name__)
 
+DEMO_EXTENSION = "101"
 EXPIRE_EVERY_MS = 60_000  # calls whose summary never came are closed after the tracker's grace period
 Simulate = Callable[[bool], Awaitable[int]]  # missed -> events accepted (the demo's call player)
 
@@ -103,6 +104,8 @@ class CallsRuntime:
         key, salt = secrets.get(MANGO_API_KEY), secrets.get(MANGO_API_SALT)
         if self.demo and not (key and salt):
             key, salt = DEMO_KEY, DEMO_SALT
+        if self.demo and not get_value(DESK_EXTENSIONS_KEY):
+            set_value(DESK_EXTENSIONS_KEY, [DEMO_EXTENSION])  # the demo desk is the first sample manager's phone
         if not key or not salt:
             self._state("not_configured", translate("CallsRuntime", "no API key/salt"))
             return

@@ -32,11 +32,12 @@ async def _until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-u
 @pytest.mark.anyio
 async def test_demo_menu_plays_a_missed_and_an_answered_call_at_the_listener(db, qtbot) -> None:  # type: ignore[no-untyped-def]
     build_cache()
-    set_value("mango.listener_port", 0)
-    set_value("mango.desk_extensions", ["101"])
+    set_value("mango.listener_port", 0)  # no desk extensions set: the demo desk takes 101
     window = QMainWindow()
     qtbot.addWidget(window)
     runtime = CallsRuntime(window, EventBus(), db, demo=True)
+    shown: list[object] = []
+    runtime.popups.popup_shown.connect(shown.append)
     menu = QMenu(window)
     rng = random.Random(3)
     await runtime.start()
@@ -50,6 +51,7 @@ async def test_demo_menu_plays_a_missed_and_an_answered_call_at_the_listener(db,
         await _until(lambda: CallRecord.select().count() == 1)
         missed = CallRecord.get()
         assert missed.result == "missed" and missed.extension == "101" and missed.callback_task_id is not None
+        assert len(shown) == 1  # it rang at this (demo) desk
         assert Task.get_by_id(missed.callback_task_id).title.startswith("Перезвонить")
         actions["simulateIncomingCall"].trigger()
         await _until(lambda: CallRecord.select().where(CallRecord.result == "answered").count() == 1)
