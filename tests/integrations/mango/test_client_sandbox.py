@@ -99,7 +99,7 @@ async def test_users_list_reads_the_sample_managers(db) -> None:  # type: ignore
     manager = r.pbx.managers[2]
     assert one.name == f"{manager.name} {manager.last_name}" and one.email == manager.email
     assert one.numbers == ("sip:103@demo.mangosip.ru",) and one.groups and one.mobile
-    assert r.pbx.stats.rate_limited == {}
+    assert r.pbx.stats.by_service["config/users/request"] <= 3  # at most a retry after a jittery 429
 
 
 @pytest.mark.anyio
