@@ -158,7 +158,7 @@ class Desk:
         menu = self.window.menuBar().addMenu(translate("MainWindow", "&Desk"))
         menu.setObjectName("deskMenu")
         self.settings_action = QAction(translate("MainWindow", "Settings…"), self.window)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # no standard Preferences key on Linux/Windows
         self.settings_action.triggered.connect(lambda: self.open_settings())
         self.quit_action = QAction(translate("MainWindow", "Quit"), self.window)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
