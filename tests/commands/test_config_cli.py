@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,21 @@ def _cli(
     return subprocess.run(argv, input=stdin, capture_output=True, text=True, env=full_env, timeout=90)
 
 
+def _admin_failures(profile: Profile, replace: dict[str, float] | None = None) -> dict[str, float]:
+    """Read (or overwrite) the stored wrong-password backoff straight from the profile's cache."""
+    from kapusta_desktop.services.admin import FAILURES_KEY
+    from kapusta_desktop.store.db import close_db, init_db
+    from kapusta_desktop.store.setting_values import get_value, set_value
+
+    init_db(profile.db_path)
+    try:
+        if replace is not None:
+            set_value(FAILURES_KEY, replace)
+        return dict(get_value(FAILURES_KEY) or {})
+    finally:
+        close_db()
+
+
 def _all_profile_text(root: Path) -> bytes:
     return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file())
 
@@ -41,10 +57,17 @@ def test_provisioning_from_a_script(temp_profile: Profile) -> None:
     refused = _cli(temp_profile, "set", "sync.interval_seconds", "40", stdin="x\n")
     assert refused.returncode == 3 and "No admin password" in refused.stderr
     assert _cli(temp_profile, "set-admin-password", stdin=ADMIN + "\n").returncode == 0
+    before_wrong = time.time()
     wrong = _cli(temp_profile, "set", "sync.interval_seconds", "40", stdin="not-the-password\n")
     assert wrong.returncode == 3 and "Wrong admin password" in wrong.stderr
+    # The backoff is stored in the profile, so it survives the process. Read it rather than race a
+    # 2 s window against subprocess start-up, then stretch it so the next process must meet it.
+    failures = _admin_failures(temp_profile)
+    assert failures["count"] == 1 and failures["until"] >= before_wrong + 2.0
+    _admin_failures(temp_profile, {"count": 1, "until": time.time() + 120})
     soon = _cli(temp_profile, "set", "sync.interval_seconds", "40", env={"KAPUSTA_ADMIN_PASSWORD": ADMIN})
-    assert soon.returncode == 3 and "try again in" in soon.stderr  # the backoff survives the process
+    assert soon.returncode == 3 and "try again in" in soon.stderr
+    _admin_failures(temp_profile, {"count": 1, "until": 0.0})
 
     # Validation before any password; secrets never on the command line.
     bad = _cli(temp_profile, "set", "mango.listener_port", "99999")
@@ -53,9 +76,6 @@ def test_provisioning_from_a_script(temp_profile: Profile) -> None:
     assert on_argv.returncode == 1 and "--secret" in on_argv.stderr
 
     # No secure keyring: saving a secret is refused plainly, then the encrypted file store is created.
-    import time
-
-    time.sleep(2.1)
     no_ring = _cli(temp_profile, "set", "--secret", "bitrix24.webhook_url", stdin=f"{ADMIN}\n{WEBHOOK}\n")
     assert no_ring.returncode == 1 and "No secure system keyring" in no_ring.stderr
     created = _cli(temp_profile, "init-file-store", stdin=f"{ADMIN}\n{MASTER}\n")
