@@ -34,7 +34,13 @@ def flatten(params: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def php_query(params: Mapping[str, Any] | None) -> str:
-    """Encode like PHP's http_build_query (empty arrays are left out, as PHP does)."""
+    """Encode like PHP's http_build_query.
+
+    Empty arrays are left out, as PHP does: a query string cannot carry `[]`.
+    A caller that means "clear this list" must say it in a form the method
+    understands: `[""]` for a multiple field (the portal drops empty values),
+    or a dedicated method (`crm.deal.contact.items.delete`).
+    """
     return urlencode(flatten(params or {}))
 
 

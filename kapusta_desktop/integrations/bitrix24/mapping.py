@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 ORIGINATOR_ID = "kapusta"
+CLEARED = ""  # the one value of a multiple field that says "no values" (see fields_to_remote)
 
 # Kinds of field values.
 STR = "str"  # nullable text
@@ -471,7 +472,9 @@ def fields_to_remote(
         else:
             out[f.remote] = _write_value(f.kind, value)
     if any(f.local in values for f in spec.fields if f.kind in (REF_DEAL_BINDING, REF_CONTACT_BINDING)):
-        out["UF_CRM_TASK"] = bindings
+        # An empty list vanishes from a batch query string (PHP drops empty arrays), so "no bindings"
+        # travels as a list holding one empty value: the portal drops empty values of a multiple field.
+        out["UF_CRM_TASK"] = bindings or [CLEARED]
     if phones is not None:
         out["PHONE"] = multi_update(phones, deleted_phone_items)
     if emails is not None:

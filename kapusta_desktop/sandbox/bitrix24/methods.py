@@ -392,6 +392,15 @@ def user_admin(ctx: Context, params: dict[str, Any]) -> Answer:
     return Answer(bool(row and row.get("_ADMIN")))
 
 
+def deal_contacts_delete(ctx: Context, params: dict[str, Any]) -> Answer:
+    """Unlink every contact of the deal."""
+    deal_id = _int(param(params, "id"), "id")
+    if ctx.state.tables["deal"].get(deal_id) is None:
+        raise not_found()
+    ctx.state.set_deal_contacts(deal_id, [])
+    return Answer(True)
+
+
 # --- tasks (camelCase answers) ----------------------------------------------------------------
 
 
@@ -565,6 +574,7 @@ def _build() -> dict[str, Handler]:
     handlers.update({
         "crm.deal.contact.items.get": deal_contacts_get,
         "crm.deal.contact.items.set": deal_contacts_set,
+        "crm.deal.contact.items.delete": deal_contacts_delete,
         "crm.duplicate.findbycomm": duplicate_findbycomm,
         "crm.timeline.comment.add": timeline_comment_add,
         "crm.activity.add": activity_add,

@@ -370,10 +370,20 @@ class Pusher:
             else:
                 cmds[key] = ("tasks.task.delete", {"taskId": row.b24_id})
             return cmds
+        fields = job.fields
+        clear_contacts = etype == "deal" and fields.get("CONTACT_IDS") == []
+        if clear_contacts:
+            # An empty CONTACT_IDS vanishes from the batch query string; the documented way to
+            # unlink every contact is crm.deal.contact.items.delete.
+            fields = {k: v for k, v in fields.items() if k != "CONTACT_IDS"}
         if job.op == "create":
-            cmds[key] = (f"crm.{etype}.add", {"fields": job.fields, "params": {"REGISTER_SONET_EVENT": "N"}})
+            cmds[key] = (f"crm.{etype}.add", {"fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}})
+        elif job.op == "update" and clear_contacts and not fields:
+            cmds[key] = ("crm.deal.contact.items.delete", {"id": row.b24_id})
         elif job.op == "update":
-            cmds[key] = (f"crm.{etype}.update", {"id": row.b24_id, "fields": job.fields})
+            cmds[key] = (f"crm.{etype}.update", {"id": row.b24_id, "fields": fields})
+            if clear_contacts:
+                cmds[key + "c"] = ("crm.deal.contact.items.delete", {"id": row.b24_id})
         else:
             cmds[key] = (f"crm.{etype}.delete", {"id": row.b24_id})
         if job.multi:
@@ -415,6 +425,8 @@ class Pusher:
             for job in jobs:
                 if job.key in res.errors:
                     self._settle_error(job, res.errors[job.key], report)
+                elif job.key + "c" in res.errors:  # the contacts clear of an update failed alone
+                    self._settle_error(job, res.errors[job.key + "c"], report)
                 elif job.key in res.results:
                     try:
                         self._settle_ok(job, res.results[job.key], res.results.get(job.key + "g"), report, bulk=True)
