@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kapusta_desktop import __version__
@@ -80,6 +80,10 @@ class DeskOptions:
     listener_port: int | None = None  # demo Mango listener port (None: 8765 when free, else any)
     tray: bool | None = None  # None: a tray icon when the desktop has a system tray
     welcome: bool = True  # offer the welcome screen on a profile without Bitrix24
+    # The operator's own profile while the demo stands in for it (no portal configured there yet):
+    # the demo's welcome screen offers to go back to it and connect Bitrix24.
+    home: Profile | None = None
+    open_settings: bool = False  # open the settings at the Bitrix24 tab as soon as the window shows
 
 
 class Desk:
@@ -91,6 +95,7 @@ class Desk:
         self.options = options or DeskOptions()
         self.built: list[str] = []  # the parts in the order they were built (logs and tests)
         self.next_profile: Profile | None = None
+        self.next_options: DeskOptions = self.options
         self.tasks: set[asyncio.Task[Any]] = set()  # background work we own and cancel at shutdown
         self.sync: Any = None
         self.sandboxes: Any = None
@@ -230,7 +235,9 @@ class Desk:
             self.ask_master_password()
         else:
             await self.start_integrations()
-        if self.options.welcome and self.needs_welcome():
+        if self.options.open_settings:
+            self.open_settings(tab=0, admin_first=True)
+        elif self.options.welcome and self.needs_welcome():
             self.show_welcome()
 
     async def start_integrations(self) -> None:
@@ -281,16 +288,20 @@ class Desk:
     # ---- first run, settings, secrets ----------------------------------------------------------
 
     def needs_welcome(self) -> bool:
-        from kapusta_desktop.store.setting_values import get_value
-
-        return not self.profile.demo and not get_value("bitrix24.enabled", False)
+        if self.profile.demo:
+            return self.options.home is not None  # the demo standing in for an unconnected desk
+        return not portal_configured()
 
     def show_welcome(self) -> None:
         from kapusta_desktop.ui.welcome import WelcomeDialog
 
-        self.welcome = WelcomeDialog(self.window)
-        self.welcome.connectRequested.connect(lambda: self.open_settings(tab=0, admin_first=True))
-        self.welcome.demoRequested.connect(self.switch_to_demo)
+        in_demo = self.profile.demo
+        self.welcome = WelcomeDialog(self.window, in_demo=in_demo)
+        if in_demo:
+            self.welcome.connectRequested.connect(self.switch_to_home_and_connect)
+        else:
+            self.welcome.connectRequested.connect(lambda: self.open_settings(tab=0, admin_first=True))
+            self.welcome.demoRequested.connect(self.switch_to_demo)
         self.welcome.open()
 
     def open_settings(self, *, tab: int | None = None, admin_first: bool = False) -> Any:
@@ -341,7 +352,16 @@ class Desk:
         self.request_quit()
 
     def switch_to_demo(self) -> None:
+        self.next_options = replace(self.options, home=self.profile, open_settings=False)
         self.restart_with(resolve_profile(self.profile.root, demo=True))
+
+    def switch_to_home_and_connect(self) -> None:
+        """From the demo back to the operator's own profile, with the Bitrix24 settings open."""
+        home = self.options.home
+        if home is None:
+            return
+        self.next_options = replace(self.options, home=None, open_settings=True)
+        self.restart_with(home)
 
     def _window_closed(self) -> None:
         if self.tray.available and self._shutdown is None:
@@ -412,14 +432,45 @@ class Desk:
         self.window.deleteLater()
 
 
+def portal_configured() -> bool:
+    """Whether the bound store's profile has a Bitrix24 connection switched on."""
+    from kapusta_desktop.store.setting_values import get_value
+
+    return bool(get_value("bitrix24.enabled", False))
+
+
+def home_without_portal(profile: Profile) -> bool:
+    """Open `profile`'s cache just long enough to see whether a portal is configured there."""
+    open_store(profile)
+    try:
+        return not portal_configured()
+    finally:
+        close_db()
+
+
 def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int:
-    """Open the console; returns the process exit code."""
+    """Open the console; returns the process exit code.
+
+    While the operator's profile has no Bitrix24 portal, the console opens on the
+    demo (sample portal, calls and notices on loopback) with the welcome screen
+    offering to connect the real one.
+    """
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    options = options or DeskOptions()
     profile: Profile | None = resolve_profile(args.profile, demo=args.demo).ensure()
     setup_logging(profile, args.log_level)
     log.info("KAPUSTA desktop %s starting on profile %s", __version__, profile.root)
+    if not args.demo:
+        try:
+            unconnected = home_without_portal(profile)
+        except SchemaTooNewError:
+            unconnected = False  # the desk below reports it
+        if unconnected:
+            log.info("no Bitrix24 portal is configured on this profile yet: opening the demo")
+            options = replace(options, home=profile)
+            profile = resolve_profile(args.profile, demo=True).ensure()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("KAPUSTA desktop")
@@ -448,6 +499,7 @@ def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int
                     QMessageBox.critical(None, "KAPUSTA desktop", str(exc))
                     return 1
                 current.clear()
+                options = desk.next_options
                 if profile is not None:
                     profile.ensure()
                     setup_logging(profile, args.log_level)

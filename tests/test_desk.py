@@ -122,6 +122,39 @@ def test_welcome_offers_demo_and_connect(make_desk: Any, qloop: qasync.QEventLoo
     nxt = _run(qloop, body)
     assert nxt == resolve_profile(temp_profile.root, demo=True)
     assert nxt is not None and nxt.demo
+    assert desk.next_options.home == temp_profile  # the demo can lead back to this desk
+
+
+def test_demo_standing_in_for_an_unconnected_desk_leads_back_to_connect(
+    make_desk: Any, qloop: qasync.QEventLoop, temp_profile: Profile
+) -> None:
+    """`make run` on a desk with no portal opens the demo; its welcome goes home with the settings open."""
+    demo = resolve_profile(temp_profile.root, demo=True).ensure()
+    desk = make_desk(demo, DeskOptions(tray=False, home=temp_profile, demo_companies=5))
+
+    async def body() -> Profile | None:
+        task = await _started(desk)
+        await _until(lambda: desk.welcome is not None and desk.welcome.isVisible())
+        assert not desk.welcome.later_button.isVisible()
+        desk.welcome.connect_button.click()
+        return await task
+
+    nxt = _run(qloop, body)
+    assert nxt == temp_profile
+    assert desk.next_options.open_settings and desk.next_options.home is None
+
+    home = make_desk(temp_profile, desk.next_options)
+
+    async def at_home() -> None:
+        task = await _started(home)
+        await _until(lambda: home.settings_dialog is not None and home.settings_dialog.isVisible())
+        dialog = home.settings_dialog
+        assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Bitrix24"
+        assert home.welcome is None  # straight to the settings, no second welcome
+        home.request_quit()
+        await task
+
+    _run(qloop, at_home)
 
 
 def test_without_a_tray_closing_the_window_quits(

@@ -33,5 +33,8 @@ def test_console_opens_its_main_window_and_exits_cleanly(tmp_path: Path) -> None
     log_text = (profile / "logs" / "kapusta.log").read_text(encoding="utf-8")
     assert done.returncode == 0, f"exit {done.returncode}\nstderr:\n{done.stderr[-3000:]}\nlog:\n{log_text[-3000:]}"
     assert "main window shown" in log_text
+    # No portal is configured on a fresh profile, so `make run` opens the demo in its own sub-profile.
+    assert "no Bitrix24 portal is configured on this profile yet: opening the demo" in log_text
+    assert (profile / "demo" / "kapusta.sqlite3").exists()
     assert "Traceback" not in log_text and "Traceback" not in done.stderr
     assert (profile / "kapusta.sqlite3").exists()

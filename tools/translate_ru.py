@@ -407,6 +407,8 @@ RU: dict[str, str] = {
     "Connect Bitrix24…": "Подключить Битрикс24…",
     "Explore the demo": "Открыть демо",
     "Not now": "Не сейчас",
+    "Keep exploring the demo": "Продолжить в демо",
+    "This desk is not connected to a Bitrix24 portal yet, so it has opened the demo: a sample portal, calls and Telegram notices on this computer only.\n\nConnect Bitrix24 to work on your company's deals, contacts and tasks (an admin password is set or asked for first).": "Это рабочее место ещё не подключено к порталу Битрикс24, поэтому открыто демо: примерный портал, звонки и уведомления в Telegram только на этом компьютере.\n\nПодключите Битрикс24, чтобы работать со сделками, контактами и задачами компании (сначала будет задан или запрошен пароль администратора).",
     # menu and tray
     "&Desk": "&Рабочее место",
     "Settings…": "Настройки…",

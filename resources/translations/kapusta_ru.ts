@@ -352,32 +352,32 @@
 <context>
     <name>CallsRuntime</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="71" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="72" />
         <source>Simulate incoming call</source>
         <translation>Имитировать входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="72" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="73" />
         <source>Simulate missed call</source>
         <translation>Имитировать пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="87" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="88" />
         <source>Simulated call failed: %1</source>
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="107" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="110" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="125" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="124" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="127" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
     </message>
@@ -1081,12 +1081,12 @@
         <translation>Синхронизация: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="53" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="54" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="54" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="55" />
         <source>Missed calls</source>
         <translation>Пропущенные</translation>
     </message>
@@ -1106,47 +1106,47 @@
         <translation>Тендеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="158" />
+        <location filename="../../kapusta_desktop/app.py" line="163" />
         <source>&amp;Desk</source>
         <translation>&amp;Рабочее место</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="160" />
+        <location filename="../../kapusta_desktop/app.py" line="165" />
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="163" />
+        <location filename="../../kapusta_desktop/app.py" line="168" />
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="168" />
+        <location filename="../../kapusta_desktop/app.py" line="173" />
         <source>Explore the demo</source>
         <translation>Открыть демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="175" />
+        <location filename="../../kapusta_desktop/app.py" line="180" />
         <source>De&amp;mo</source>
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="177" />
+        <location filename="../../kapusta_desktop/app.py" line="182" />
         <source>Simulate incoming call</source>
         <translation>Имитировать входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="178" />
+        <location filename="../../kapusta_desktop/app.py" line="183" />
         <source>Simulate missed call</source>
         <translation>Имитировать пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="195" />
+        <location filename="../../kapusta_desktop/app.py" line="200" />
         <source>Simulated call failed: %1</source>
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="328" />
+        <location filename="../../kapusta_desktop/app.py" line="339" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>
@@ -2512,7 +2512,16 @@ to connect Bitrix24, Mango and Telegram:</source>
         <translation>&lt;h2&gt;Добро пожаловать в KAPUSTA desktop&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/welcome.py" line="25" />
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="26" />
+        <source>This desk is not connected to a Bitrix24 portal yet, so it has opened the demo: a sample portal, calls and Telegram notices on this computer only.
+
+Connect Bitrix24 to work on your company's deals, contacts and tasks (an admin password is set or asked for first).</source>
+        <translation>Это рабочее место ещё не подключено к порталу Битрикс24, поэтому открыто демо: примерный портал, звонки и уведомления в Telegram только на этом компьютере.
+
+Подключите Битрикс24, чтобы работать со сделками, контактами и задачами компании (сначала будет задан или запрошен пароль администратора).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="35" />
         <source>This desk is not connected to a Bitrix24 portal yet.
 
 Connect Bitrix24 to work on your company's deals, contacts and tasks (an admin password is set or asked for first), or explore the demo: a sample portal, calls and Telegram notices on this computer only.</source>
@@ -2521,17 +2530,22 @@ Connect Bitrix24 to work on your company's deals, contacts and tasks (an admin p
 Подключите Битрикс24, чтобы работать со сделками, контактами и задачами компании (сначала будет задан или запрошен пароль администратора), или откройте демо: примерный портал, звонки и уведомления в Telegram только на этом компьютере.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/welcome.py" line="33" />
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="43" />
         <source>Connect Bitrix24…</source>
         <translation>Подключить Битрикс24…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/welcome.py" line="36" />
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="46" />
         <source>Explore the demo</source>
         <translation>Открыть демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/welcome.py" line="38" />
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="46" />
+        <source>Keep exploring the demo</source>
+        <translation>Продолжить в демо</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/welcome.py" line="48" />
         <source>Not now</source>
         <translation>Не сейчас</translation>
     </message>
