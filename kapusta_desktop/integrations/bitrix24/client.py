@@ -137,15 +137,20 @@ class Bitrix24Client:
 
     # --- single calls -------------------------------------------------------------------------
 
-    async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
-        return (await self.call_envelope(method, params)).result
+    async def call(self, method: str, params: Mapping[str, Any] | None = None, *, retries: int | None = None) -> Any:
+        return (await self.call_envelope(method, params, retries=retries)).result
 
-    async def call_envelope(self, method: str, params: Mapping[str, Any] | None = None) -> Envelope:
+    async def call_envelope(self, method: str, params: Mapping[str, Any] | None = None, *,
+                            retries: int | None = None) -> Envelope:
+        """`retries` overrides `max_retries` for this call only (0: a transient failure is raised at once)."""
         if method == "batch":
             raise ValueError("use Bitrix24Client.batch() for batches")
-        return await self._request(method, dict(params or {}))
+        return await self._request(method, dict(params or {}), retries=retries)
 
-    async def _request(self, method: str, body: dict[str, Any]) -> Envelope:
+    async def _request(self, method: str, body: dict[str, Any], *, retries: int | None = None) -> Envelope:
+        if retries is not None and retries < 0:
+            raise ValueError("retries must not be negative")
+        limit = self.max_retries if retries is None else retries
         refreshed = False
         attempt = 0
         while True:
@@ -165,7 +170,7 @@ class Bitrix24Client:
                     self.stats.token_refreshes = self.auth.refresh_count
                     refreshed = True
                     continue
-                if not exc.transient or attempt >= self.max_retries:
+                if not exc.transient or attempt >= limit:
                     raise
                 attempt += 1
                 self.stats.retries += 1
@@ -176,7 +181,7 @@ class Bitrix24Client:
                 if isinstance(exc, QueryLimitExceeded):
                     self.bucket.fill()
                 delay = self._backoff(attempt)
-                log.info("%s: %s, retry %d/%d in %.2f s", method, exc.code, attempt, self.max_retries, delay)
+                log.info("%s: %s, retry %d/%d in %.2f s", method, exc.code, attempt, limit, delay)
                 await asyncio.sleep(delay)
                 continue
             if env.time:
@@ -211,12 +216,13 @@ class Bitrix24Client:
 
     # --- batch --------------------------------------------------------------------------------
 
-    async def batch(self, commands: Commands, *, halt: bool = False) -> BatchResult:
+    async def batch(self, commands: Commands, *, halt: bool = False, retries: int | None = None) -> BatchResult:
         """Run commands in batches of 50 (one HTTP request each); a failed command fails alone.
 
         `$result[key]...` references work only within the same chunk of 50.
         With `halt=True` the portal stops at the first failing command and no
-        further chunk is sent.
+        further chunk is sent. `retries` overrides `max_retries` for these
+        requests only (0 for commands that must not be re-sent blindly).
         """
         if isinstance(commands, Mapping):
             items = [(k, str(k), m, p) for k, (m, p) in commands.items()]
@@ -229,7 +235,7 @@ class Bitrix24Client:
             chunk = items[start:start + MAX_BATCH]
             body = {"halt": 1 if halt else 0,
                     "cmd": {wire: batch_command(m, p) for _, wire, m, p in chunk}}
-            env = await self._request("batch", body)
+            env = await self._request("batch", body, retries=retries)
             out.http_requests += 1
             self._absorb_batch(env.result, chunk, out)
             if halt and out.errors:

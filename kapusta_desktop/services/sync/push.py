@@ -400,12 +400,9 @@ class Pusher:
         for job in jobs:
             cmds.update(self._commands(job))
         try:
-            if any(j.op == "create" for j in jobs):
-                # A create must not be re-sent blindly: its answer may be lost after Bitrix24 made it.
-                # The next round looks it up by ORIGIN_ID first (attempts > 0).
-                res = await self._batch_without_retries(cmds)
-            else:
-                res = await self.client.batch(cmds)
+            # A create must not be re-sent blindly: its answer may be lost after Bitrix24 made it.
+            # The next round looks it up by its origin marker first (attempts > 0).
+            res = await self.client.batch(cmds, retries=0 if any(j.op == "create" for j in jobs) else None)
         except Bitrix24Error as exc:
             self._offline(jobs, exc, report)
             return False
@@ -439,16 +436,6 @@ class Pusher:
                     OutboxEntry.id.in_(self._done_ids[start:start + 500])).execute()
             self._done_ids = []
         return True
-
-    async def _batch_without_retries(self, cmds: dict[str, tuple[str, dict[str, Any]]]) -> Any:
-        # The client has no per-call retry setting; this worker is its only user while a push runs
-        # (the engine serialises cycles), so lowering it for one request is safe.
-        saved = self.client.max_retries
-        self.client.max_retries = 0
-        try:
-            return await self.client.batch(cmds)
-        finally:
-            self.client.max_retries = saved
 
     # ------------------------------------------------------------------ settling
 
