@@ -65,6 +65,12 @@ class EntitySpec:
     fields: tuple[FieldMap, ...]
     multi: tuple[str, ...] = ()  # "phones", "emails"
     has_origin: bool = True  # ORIGIN_ID/ORIGINATOR_ID exist (CRM items, not tasks)
+    origin_marker: str | None = None  # without ORIGIN_ID: the filterable field that carries origin_marker()
+
+    @property
+    def idempotent_creates(self) -> bool:
+        """Whether a create can be found again after its answer was lost."""
+        return self.has_origin or self.origin_marker is not None
     id_key: str = "ID"
     modified_key: str = "DATE_MODIFY"
 
@@ -146,6 +152,9 @@ TASK = EntitySpec(
         FieldMap("contact", "UF_CRM_TASK", REF_CONTACT_BINDING, read_key="ufCrmTask"),
     ),
     has_origin=False,
+    # Tasks have no ORIGIN_ID; XML_ID ("external identifier", xmlId in answers) is written on add and
+    # tasks.task.list filters it by exact match (CTasks::GetList, string_equal).
+    origin_marker="XML_ID",
     id_key="id",
     modified_key="CHANGED_DATE",
 )
@@ -484,7 +493,14 @@ def fields_to_remote(
     if origin_id is not None and spec.has_origin:
         out["ORIGINATOR_ID"] = ORIGINATOR_ID
         out["ORIGIN_ID"] = origin_id
+    elif origin_id is not None and spec.origin_marker:
+        out[spec.origin_marker] = origin_marker(origin_id)
     return out
+
+
+def origin_marker(origin_id: str) -> str:
+    """The value of a record's origin marker field: who made it and its uuid here."""
+    return f"{ORIGINATOR_ID}:{origin_id}"
 
 
 # ---------------------------------------------------------------- users and stages

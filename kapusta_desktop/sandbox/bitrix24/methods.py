@@ -437,7 +437,8 @@ def task_add(ctx: Context, params: dict[str, Any]) -> Answer:
     stamp = now_iso()
     row: Row = {"TITLE": "", "DESCRIPTION": "", "DEADLINE": None, "STATUS": "2", "PRIORITY": "1",
                 "RESPONSIBLE_ID": str(ctx.user_id), "CREATED_BY": str(ctx.user_id), "CREATED_DATE": stamp,
-                "CHANGED_DATE": stamp, "CLOSED_DATE": None, "GROUP_ID": "0", "UF_CRM_TASK": []}
+                "CHANGED_DATE": stamp, "CLOSED_DATE": None, "GROUP_ID": "0", "UF_CRM_TASK": [],
+                "XML_ID": None}
     row.update(fields)
     ctx.state.tasks.insert(row)
     return Answer({"task": task_view(row)})

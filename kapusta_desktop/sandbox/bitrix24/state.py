@@ -48,7 +48,8 @@ LEAD = EntitySpec("lead", "LEAD", 1, {**_COMMON, "TITLE": "str", "NAME": "str", 
                   ("PHONE", "EMAIL"))
 TASK_KINDS = {"ID": "int", "TITLE": "str", "DESCRIPTION": "str", "DEADLINE": "date", "STATUS": "int",
               "RESPONSIBLE_ID": "int", "CREATED_BY": "int", "CREATED_DATE": "date", "CHANGED_DATE": "date",
-              "CLOSED_DATE": "date", "PRIORITY": "int", "GROUP_ID": "int", "UF_CRM_TASK": "str"}
+              "CLOSED_DATE": "date", "PRIORITY": "int", "GROUP_ID": "int", "UF_CRM_TASK": "str",
+              "XML_ID": "str"}
 USER_KINDS = {"ID": "int", "ACTIVE": "str", "NAME": "str", "LAST_NAME": "str", "EMAIL": "str",
               "WORK_PHONE": "str", "PERSONAL_MOBILE": "str", "UF_PHONE_INNER": "str", "UF_DEPARTMENT": "int",
               "WORK_POSITION": "str"}

@@ -14,8 +14,8 @@ its own answer:
 Claims raise `attempts` and are committed BEFORE the request goes out, so
 after a crash a create with `attempts > 0` is first looked up by ORIGIN_ID
 (with ORIGINATOR_ID "kapusta"): if Bitrix24 has it, it is not created again.
-Tasks have no ORIGIN_ID in Bitrix24, so a task create lost mid-flight may be
-repeated (documented limitation).
+Tasks have no ORIGIN_ID in Bitrix24: a task carries `XML_ID = "kapusta:<uuid>"`
+instead, and is looked up by it.
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ class Pusher:
             names = [f.local for f in spec.fields if f.writable]
             names += list(spec.multi) + (["contacts"] if job.entity_type == "deal" else [])
             # A create that went out before (this worker died, or the answer was lost) may exist already.
-            job.lookup = spec.has_origin and any(e.attempts > 0 for e in job.entries if e.op == "create")
+            job.lookup = spec.idempotent_creates and any(e.attempts > 0 for e in job.entries if e.op == "create")
         else:
             job.op = "update"
             names = []
@@ -303,7 +303,7 @@ class Pusher:
             kw["web_item_id"] = row.site_item_id  # change that item rather than add another
         if spec.entity_type == "company" and values.get("site"):
             multi = True  # read the WEB item id back
-        if create and spec.has_origin:
+        if create and spec.idempotent_creates:
             kw["origin_id"] = row.origin_id
         return m.fields_to_remote(spec, values, **kw), pushed, multi
 
@@ -319,9 +319,16 @@ class Pusher:
     async def _lookup_origins(self, jobs: list[Job], report: PushReport) -> bool:
         cmds = {}
         for job in jobs:
+            origin = job.row.origin_id  # type: ignore[union-attr]
+            spec = m.SPECS[job.entity_type]
+            if spec.origin_marker:
+                cmds[job.key] = ("tasks.task.list", {
+                    "filter": {spec.origin_marker: m.origin_marker(origin)},
+                    "select": ["ID", spec.origin_marker], "order": {"ID": "ASC"}})
+                continue
             select = ["ID", "ORIGIN_ID", *(["PHONE", "EMAIL"] if job.entity_type != "deal" else [])]
             cmds[job.key] = (f"crm.{job.entity_type}.list", {
-                "filter": {"=ORIGINATOR_ID": m.ORIGINATOR_ID, "=ORIGIN_ID": job.row.origin_id},  # type: ignore[union-attr]
+                "filter": {"=ORIGINATOR_ID": m.ORIGINATOR_ID, "=ORIGIN_ID": origin},
                 "select": select, "order": {"ID": "ASC"}, "start": -1})
         try:
             res = await self.client.batch(cmds)
@@ -335,10 +342,12 @@ class Pusher:
                 job.op = "skip"
                 continue
             rows = res.results.get(job.key) or []
+            if isinstance(rows, dict):  # tasks.task.list answers {"tasks": [...]}
+                rows = rows.get("tasks") or []
             if not rows:
                 continue
             found = rows[0]
-            b24_id = m.parse_int(found.get("ID"))
+            b24_id = m.parse_int(found.get("ID", found.get("id")))
             row = job.row
             assert row is not None
             log.info("%s %s already in Bitrix24 as %s (create answer was lost)", job.entity_type, row.id, b24_id)
