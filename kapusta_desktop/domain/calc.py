@@ -25,8 +25,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 KOPECK = Decimal("0.01")
 HUNDRED = Decimal(100)
-# The standard Russian VAT rate the brief fixes as the default; callers pass the configured rate.
-DEFAULT_VAT_RATE = Decimal(20)
+# Russia's standard VAT rate: 22% from 1 January 2026 (Federal Law 425-FZ of 28.11.2025; it was 20%).
+# Callers pass the configured rate (setting `calc.vat_rate_pct`); this is the default when none is set.
+DEFAULT_VAT_RATE = Decimal(22)
 
 # Sanity bounds: beyond them the input is a typo, not a calculation.
 MAX_HOURS_PER_DAY = Decimal(24)

@@ -20,7 +20,7 @@ VAT_RATE_SETTING = "calc.vat_rate_pct"
 
 
 def vat_rate() -> Decimal:
-    """The configured VAT rate in percent (Setting `calc.vat_rate_pct`), 20 when unset."""
+    """The configured VAT rate in percent (Setting `calc.vat_rate_pct`); DEFAULT_VAT_RATE (22) when unset."""
     row = Setting.get_or_none(Setting.key == VAT_RATE_SETTING)
     if row is None or row.value in (None, ""):
         return DEFAULT_VAT_RATE

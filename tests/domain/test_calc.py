@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kapusta_desktop.domain.calc import (
+    DEFAULT_VAT_RATE,
     CalcInputError,
     GuardLineInput,
     group_totals,
@@ -37,12 +38,32 @@ def line(**kw: object) -> GuardLineInput:
 
 
 def test_typical_round_the_clock_posts_for_a_year() -> None:
+    # At the default rate, 22% (Russia's standard rate from 1 January 2026).
     t = line_totals(line(posts=2, months=12, hourly_rate=D("250.00"), extra_costs=D("15000"), margin_pct=D("15")))
-    assert t.hours == D("17280")
-    assert t.cost == D("4335000.00")
+    assert t.hours == D("17280")  # 2 × 1 × 24 × 30 × 12
+    assert t.cost == D("4335000.00")  # 17280 × 250 + 15000
+    assert t.net == D("4985250.00")  # 4335000 × 1.15
+    assert t.vat == D("1096755.00")  # 4985250 × 0.22
+    assert t.gross == D("6082005.00")  # 4985250 + 1096755
+
+
+def test_a_configured_rate_pins_the_same_line_at_20_percent() -> None:
+    # The rate before 2026, as a portal may still be configured (setting calc.vat_rate_pct = 20).
+    t = line_totals(
+        line(posts=2, months=12, hourly_rate=D("250.00"), extra_costs=D("15000"), margin_pct=D("15")),
+        vat_rate=D(20),
+    )
     assert t.net == D("4985250.00")
-    assert t.vat == D("997050.00")
+    assert t.vat == D("997050.00")  # 4985250 × 0.2
     assert t.gross == D("5982300.00")
+
+
+def test_default_vat_rate_is_22_percent() -> None:
+    # Federal Law 425-FZ of 28.11.2025: 22% from 1 January 2026 (it was 20%).
+    assert D(22) == DEFAULT_VAT_RATE
+    one = line(hourly_rate=D("100"), days_per_month=D("1"))
+    assert line_totals(one) == line_totals(one, vat_rate=D(22))
+    assert line_totals(one).vat == D("528.00")  # 2400 × 0.22
 
 
 def test_fractional_hours_and_days_round_each_money_step() -> None:
@@ -52,8 +73,8 @@ def test_fractional_hours_and_days_round_each_money_step() -> None:
     assert t.hours == D("380.250")  # exact, not rounded
     assert t.cost == D("71232.23")  # 380.25 × 187.33 = 71232.2325
     assert t.net == D("80136.26")  # 71232.23 × 1.125 = 80136.25875
-    assert t.vat == D("16027.25")  # 80136.26 × 0.2 = 16027.252
-    assert t.gross == D("96163.51")
+    assert t.vat == D("17629.98")  # 80136.26 × 0.22 = 17629.9772 (default rate)
+    assert t.gross == D("97766.24")  # 80136.26 + 17629.98
 
 
 def test_half_kopeck_rounds_up_not_to_even() -> None:
@@ -65,7 +86,8 @@ def test_half_kopeck_rounds_up_not_to_even() -> None:
 def test_zero_posts_leaves_only_extra_costs() -> None:
     t = line_totals(line(posts=0, hourly_rate=D("300"), extra_costs=D("1000"), margin_pct=D("10")))
     assert t.hours == 0
-    assert (t.cost, t.net, t.vat, t.gross) == (D("1000.00"), D("1100.00"), D("220.00"), D("1320.00"))
+    # VAT at the default 22%: 1100 × 0.22 = 242; gross 1100 + 242 = 1342.
+    assert (t.cost, t.net, t.vat, t.gross) == (D("1000.00"), D("1100.00"), D("242.00"), D("1342.00"))
 
 
 def test_zero_margin_keeps_cost_and_large_margin_multiplies() -> None:
@@ -82,8 +104,8 @@ def test_vat_off_means_gross_equals_net() -> None:
 
 
 def test_vat_rate_is_a_parameter() -> None:
-    t = line_totals(line(hourly_rate=D("100"), days_per_month=D("1")), vat_rate=D("22"))
-    assert (t.net, t.vat, t.gross) == (D("2400.00"), D("528.00"), D("2928.00"))
+    t = line_totals(line(hourly_rate=D("100"), days_per_month=D("1")), vat_rate=D("20"))
+    assert (t.net, t.vat, t.gross) == (D("2400.00"), D("480.00"), D("2880.00"))  # 2400 × 0.2, not the default 22%
     assert line_totals(line(hourly_rate=D("100"), days_per_month=D("1")), vat_rate=D("0")).vat == 0
 
 
@@ -97,17 +119,17 @@ def test_large_values_stay_exact() -> None:
 
 
 def test_group_rounds_per_line_then_sums() -> None:
-    # Each line: net 0.03, VAT 0.006 → 0.01. Per line: 0.02 in total; round-the-sum would say 0.012 → 0.01.
+    # Each line: net 0.03, VAT (22%) 0.0066 → 0.01. Per line: 0.02 in total; round-the-sum: 0.0132 → 0.01.
     one = line(hours_per_day=D("1"), days_per_month=D("1"), hourly_rate=D("0.03"))
     g = group_totals([one, one])
     assert (g.cost, g.net, g.vat, g.gross, g.lines) == (D("0.06"), D("0.06"), D("0.02"), D("0.08"), 2)
 
 
 def test_group_mixes_vat_and_non_vat_lines() -> None:
-    a = line(hourly_rate=D("100"), days_per_month=D("1"))  # 2400 + 480
+    a = line(hourly_rate=D("100"), days_per_month=D("1"))  # 2400 + 528 (2400 × 0.22, the default rate)
     b = line(hourly_rate=D("100"), days_per_month=D("1"), vat=False)  # 2400
     g = group_totals([a, b])
-    assert (g.hours, g.net, g.vat, g.gross) == (D("48"), D("4800.00"), D("480.00"), D("5280.00"))
+    assert (g.hours, g.net, g.vat, g.gross) == (D("48"), D("4800.00"), D("528.00"), D("5328.00"))
 
 
 def test_empty_group_is_zero() -> None:
@@ -178,7 +200,7 @@ def test_line_figures_are_consistent_kopecks(ln: GuardLineInput) -> None:
         assert figure.as_tuple().exponent == -2
     assert t.gross == t.net + t.vat
     assert abs(t.net - t.cost * (1 + ln.margin_pct / 100)) <= half
-    assert abs(t.vat - (t.net * D("0.2") if ln.vat else 0)) <= half
+    assert abs(t.vat - (t.net * D("0.22") if ln.vat else 0)) <= half  # the default rate, 22%
     if ln.margin_pct >= 0:
         assert t.net >= t.cost
 

@@ -54,7 +54,9 @@ def test_export_reopens_with_the_same_totals(db, tmp_path: Path) -> None:
     totals = next(r for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if r[1] == TOTALS_LABEL)
     assert [r[1] for r in lines] == ["Главный корпус, КПП", "Склад (ночь)", "Патруль"]
     expected = group_figures(group).totals
-    assert expected.gross == D("5982300.00") + D("96163.51") + D("2400.00")
+    # Gross per line at the default 22%: 4985250 + 4985250 × 0.22 = 6082005.00;
+    # 80136.26 + 17629.98 (80136.26 × 0.22 = 17629.9772) = 97766.24; 2400.00 without VAT.
+    assert expected.gross == D("6082005.00") + D("97766.24") + D("2400.00")
     assert (_money(totals[10]), _money(totals[12]), _money(totals[13]), _money(totals[14])) == (
         expected.cost,
         expected.net,
@@ -68,13 +70,26 @@ def test_export_reopens_with_the_same_totals(db, tmp_path: Path) -> None:
     assert "0373100012324000117" in ws["A1"].value
 
 
+def test_vat_rate_defaults_to_22_and_the_setting_overrides_it(db) -> None:
+    assert vat_rate() == D("22")  # unset: Russia's standard rate from 1 January 2026
+    Setting.create(key=VAT_RATE_SETTING, value="")
+    assert vat_rate() == D("22")  # blank counts as unset
+    Setting.update(value="20").where(Setting.key == VAT_RATE_SETTING).execute()
+    assert vat_rate() == D("20")
+    Setting.update(value="10,5").where(Setting.key == VAT_RATE_SETTING).execute()
+    assert vat_rate() == D("10.5")
+
+
 def test_vat_rate_setting_is_used(db, tmp_path: Path) -> None:
-    Setting.create(key=VAT_RATE_SETTING, value="22")
-    assert vat_rate() == D("22")
+    # A configured rate other than the default (the pre-2026 20%) reaches the figures and the file.
+    Setting.create(key=VAT_RATE_SETTING, value="20")
+    assert vat_rate() == D("20")
     group = _group()
+    assert group_figures(group).vat_rate == D("20")
     ws = load_workbook(export_group(group, tmp_path / "c.xlsx")).active
+    assert "НДС 20%" in ws["A2"].value
     totals = next(r for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if r[1] == TOTALS_LABEL)
-    assert _money(totals[13]) == D("4985250.00") * D("0.22") + D("17629.98")  # 80136.26 × 0.22 = 17629.9772
+    assert _money(totals[13]) == D("997050.00") + D("16027.25")  # 4985250 × 0.2; 80136.26 × 0.2 = 16027.252
 
 
 def test_export_refuses_bad_paths(db, tmp_path: Path) -> None:

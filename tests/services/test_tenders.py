@@ -221,9 +221,10 @@ def test_choosing_a_group_moves_the_deal_amount_through_the_outbox(service: Tend
 
     deal = service.choose_group(group.id)
 
-    assert deal.amount == D("5982300.00") + D("2400.00")
+    # At the default 22%: КПП 4985250 + 1096755 VAT = 6082005.00; Патруль 2400.00 without VAT.
+    assert deal.amount == D("6082005.00") + D("2400.00")
     fresh = Deal.get_by_id(deal.id)
-    assert fresh.sync_state == "pending" and fresh.amount == D("5984700.00")
+    assert fresh.sync_state == "pending" and fresh.amount == D("6084405.00")
     assert fresh.base_values == {"amount": "6500000.00"}
     pending = list(OutboxEntry.select().where(OutboxEntry.state == "pending"))
     assert [(e.entity_type, e.entity_id, e.op, e.payload["fields"]) for e in pending] == [
@@ -249,13 +250,13 @@ def test_editing_the_chosen_group_and_choosing_another_version(service: TenderSe
 
     cheaper = _lines()[:1]
     service.save_lines(v2.id, cheaper)
-    assert Deal.get().amount == D("5984700.00")  # v2 is not chosen: the deal keeps v1's total
+    assert Deal.get().amount == D("6084405.00")  # v2 is not chosen: the deal keeps v1's total (22% VAT)
     service.choose_group(v2.id)
-    assert Deal.get().amount == D("5982300.00")
+    assert Deal.get().amount == D("6082005.00")  # КПП alone: 4985250 × 1.22
     assert [g.is_chosen for g in CalculationGroup.select().order_by(CalculationGroup.version)] == [False, True]
 
     service.save_lines(v2.id, [*cheaper, LineValues(site_name="Ночь", hourly_rate=D("10"), months=1)])
-    assert Deal.get().amount == D("5982300.00") + D("8640.00")  # 720 h × 10 = 7200 + 20% VAT
+    assert Deal.get().amount == D("6082005.00") + D("8784.00")  # 720 h × 10 = 7200 + 22% VAT (1584)
 
 
 def test_bad_lines_are_refused_with_their_position(service: TenderService) -> None:

@@ -67,7 +67,8 @@ async def test_tender_reaches_bitrix24_as_one_deal_company_and_contact(db) -> No
         service.save_lines(group.id, [LineValues(site_name="КПП", hourly_rate=Decimal("250"), months=12)])
         service.choose_group(group.id)
         assert (await r.engine.sync_now()).ok
-        assert Decimal(str(r.sandbox.row("deal", deal.b24_id)["OPPORTUNITY"])) == Decimal("2592000.00")
+        # 24 h × 30 days × 12 months = 8640 h × 250 = 2160000 + 22% VAT (the default) 475200.
+        assert Decimal(str(r.sandbox.row("deal", deal.b24_id)["OPPORTUNITY"])) == Decimal("2635200.00")
 
         # Won in Bitrix24 → the tender is won.
         r.sandbox.act_update("deal", deal.b24_id, {"STAGE_ID": "WON"}, user_id=1)

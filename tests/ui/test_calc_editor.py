@@ -57,13 +57,14 @@ def test_model_passes_the_model_tester(qtmodeltester) -> None:
 
 def test_editing_a_cell_updates_totals_live_and_refuses_bad_input(editor: CalcEditor) -> None:
     model = editor.model
-    assert model.totals().gross == D("5984700.00")
-    assert "5" in editor.totals_label.text()
+    # VAT at the default 22%: КПП 4985250 + 1096755 = 6082005.00; Патруль 2400.00 without VAT.
+    assert model.totals().gross == D("6084405.00")
+    assert format_money(D("6084405.00")) in editor.totals_label.text()
     assert model.setData(model.index(1, COLUMN_INDEX["hourly_rate"]), "200,00")
-    assert model.totals().gross == D("5982300.00") + D("4800.00")
+    assert model.totals().gross == D("6082005.00") + D("4800.00")
     assert model.line_figures(1).gross == D("4800.00")
     assert model.index(1, COLUMN_INDEX["gross"]).data() == format_money(D("4800.00"))
-    assert format_money(D("5987100.00")) in editor.totals_label.text()
+    assert format_money(D("6086805.00")) in editor.totals_label.text()
     assert not model.setData(model.index(1, COLUMN_INDEX["hours_per_day"]), "25")
     assert "between 0 and 24" in editor.message.text()  # the reason is shown
     assert not model.setData(model.index(1, COLUMN_INDEX["posts"]), "1.5")
@@ -99,7 +100,7 @@ def test_duplicate_delete_and_undo(qtbot, editor: CalcEditor) -> None:
     view.focus_cell(0, 0)
     qtbot.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert [ln.site_name for ln in editor.model.lines()] == ["КПП", "КПП", "Патруль"]
-    assert editor.model.totals().gross == D("5982300.00") * 2 + D("2400.00")
+    assert editor.model.totals().gross == D("6082005.00") * 2 + D("2400.00")  # КПП at the default 22% VAT
     view.focus_cell(2, 0)
     qtbot.keyClick(view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
     assert [ln.site_name for ln in editor.model.lines()] == ["КПП", "КПП"]
@@ -120,7 +121,8 @@ def test_save_choose_new_version_and_compare(qtbot, editor: CalcEditor) -> None:
 
     editor.choose()
     deal = Deal.get()
-    assert deal.amount == D("5984700.00") + D("8640.00") and deal.sync_state == "pending"
+    # 6084405.00 (see above) + Ночь: 720 h × 10 = 7200 + 22% VAT 1584 = 8784.00.
+    assert deal.amount == D("6084405.00") + D("8784.00") and deal.sync_state == "pending"
     assert "✓" in editor.versions.currentText()
 
     second = editor.new_version()
