@@ -10,6 +10,10 @@ and `page()` returns one window of plain tuples. Search as you type:
 - a typed phone number in any format finds its owners through the phone index
   (an exact E.164 probe, or a prefix range while the number is being typed).
 
+A narrow filter (e.g. only errors and conflicts: a few hundred rows) turns the search
+around: the filter's index lists the rows and each is checked for the words, instead
+of walking every trigram match of a broad word for the few that pass the filter.
+
 On a database without the FTS tables (PostgreSQL) words are matched with ILIKE.
 """
 
@@ -37,6 +41,8 @@ PHONE_OWNER_CAP = 1000  # a number typed half-way (a prefix) lists at most this 
 CANDIDATE_CAP = 5000  # ids gathered in Python for a phone search
 _TOP_CHAR = "\U0010ffff"  # sorts after every character: [p, p + _TOP_CHAR) is "starts with p"
 PREFIX_INDEX_CAP = 1000  # a short prefix matching more rows than this is found by walking the newest rows
+NARROW_FILTER_CAP = 3000  # filters leaving at most this many rows drive the search (words checked per row)
+CONTAINS_FUNCTION = "kapusta_contains"  # SQL function: case-insensitive substring, for the per-row check
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,11 @@ def _not_deleted(model: type[SyncedModel]) -> peewee.Expression:
     return peewee.NodeList((peewee.SQL("+"), model.deleted), glue="") == 0
 
 
+def _contains(text: str | None, lowered_word: str) -> bool:
+    """`lowered_word` somewhere in `text`, any case (Cyrillic too, unlike SQLite's lower() and LIKE)."""
+    return text is not None and lowered_word in text.lower()
+
+
 def _fts_literal(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
@@ -217,6 +228,30 @@ class Listing:
 
     def _is_sqlite(self) -> bool:
         return isinstance(self._database(), peewee.SqliteDatabase)
+
+    def _narrow_filter(self, q: ListQuery) -> bool:
+        """True when the filters alone leave few rows (an index count, capped), so they should drive a search."""
+        if not q.sync_states and q.responsible_id is None and not q.stage_id:
+            return False
+        select = self.model.select(peewee.SQL("1")).where(self._filters(q))
+        return _count(select.limit(NARROW_FILTER_CAP + 1)) <= NARROW_FILTER_CAP
+
+    def _words_in_row(self, select: peewee.ModelSelect, plan: SearchPlan) -> tuple[peewee.ModelSelect, Any]:
+        """Every word somewhere in the row's search columns, checked row by row (no MATCH: a rowid lookup each)."""
+        db = self._database()
+        if CONTAINS_FUNCTION not in db._functions:  # type: ignore[attr-defined]
+            db.register_function(_contains, CONTAINS_FUNCTION, 2, deterministic=True)  # type: ignore[attr-defined]
+        t = self._fts_source()
+        select = select.join_from(self.model, t, JOIN.INNER, on=(t.rowid == self.model.id))
+        cond: peewee.Expression | None = None
+        for word in plan.words:
+            found: peewee.Expression | None = None
+            for column in self.fts_columns:
+                clause = getattr(peewee.fn, CONTAINS_FUNCTION)(getattr(t, column), word.lower()) == 1
+                found = clause if found is None else found | clause
+            assert found is not None
+            cond = found if cond is None else cond & found
+        return select, cond
 
     # ---- filters -----------------------------------------------------------------------------
 
@@ -354,7 +389,11 @@ class Listing:
         rowid = None
         if text:
             if self.uses_fts():
-                select, text_cond, rowid = self._apply_text(select, self.plan(text))
+                plan = self.plan(text)
+                if plan.fts is not None and self._narrow_filter(q):
+                    select, text_cond = self._words_in_row(select, plan)
+                else:
+                    select, text_cond, rowid = self._apply_text(select, plan)
                 if text_cond is not None:
                     cond &= text_cond
             else:

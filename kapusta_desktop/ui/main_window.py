@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         self.record_views: dict[str, RecordView] = {}
         for entity, title, icon_name, shortcut, choices in spec:
             listing = LISTINGS[entity]()
-            model = RecordTableModel(listing, headers, formatters.get(entity), parent=self)
+            model = RecordTableModel(listing, headers, formatters.get(entity), count_later=True, parent=self)
             detail = DetailPanel(entity, stage_names if entity == "deal" else None)
             view = RecordView(listing, model, detail, self.settings, current_manager_id=self._current_manager_id,
                               stage_choices=choices)

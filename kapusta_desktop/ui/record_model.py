@@ -2,7 +2,9 @@
 
 Nothing is read until a view first asks (a hidden page costs nothing at
 start-up). A first page shorter than a page is the whole answer; otherwise the
-rows are counted only up to a cap (`fetch_chunk`, 1000 by default); when more
+rows are counted only up to a cap (after a search keystroke or a filter change
+the count waits until the new first page is painted: the event loop runs it next,
+and the view shows "200+" meanwhile) (`fetch_chunk`, 1000 by default); when more
 match, `canFetchMore()` says so and `fetchMore()` doubles the cap as the view
 scrolls down, so no keystroke ever counts a whole table. Rows are fetched a
 page at a time (newest-first pages continue below the last id of the page
@@ -26,6 +28,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -76,6 +79,7 @@ class RecordTableModel(QAbstractTableModel):
         page_size: int = 200,
         max_pages: int = 40,
         fetch_chunk: int = 1000,
+        count_later: bool = False,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -99,6 +103,9 @@ class RecordTableModel(QAbstractTableModel):
         self._loaded = False
         self._last_page = -1  # the page the previous call used (no LRU upkeep for its neighbours)
         self._fetching = False
+        self._count_later = count_later  # a refresh shows the first page and queues its count
+        self._count_pending = False  # the first page is shown, its count comes from the event loop
+        self._count_database: object = None  # the database the queued count belongs to
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
 
     # ---- the query -------------------------------------------------------------------------
@@ -121,9 +128,12 @@ class RecordTableModel(QAbstractTableModel):
         if not self._loaded:
             return  # nothing shown yet: the first look reads the current query
         self.beginResetModel()
-        self._read()
+        self._read(count_now=not self._count_later)
         self.endResetModel()
         self.countChanged.emit(self._count)
+        if self._count_pending:
+            self._count_database = self.listing._database()
+            QTimer.singleShot(0, self, self.finish_count)  # gone with the model; a stale call finds nothing pending
 
     def _ensure_loaded(self) -> None:
         if not self._loaded:
@@ -131,18 +141,48 @@ class RecordTableModel(QAbstractTableModel):
             self._read()
             self.countChanged.emit(self._count)
 
-    def _read(self) -> None:
+    def _read(self, *, count_now: bool = True) -> None:
         self._pages.clear()
         self._last_page = -1
+        self._count_pending = False
         first = self.listing.page(self._query, 0, self._page_size)
         self._pages[0] = first
         self._limit = self._fetch_chunk
         if len(first) < self._page_size:  # a short first page is the whole answer: no count query
             self._count, self._more = len(first), False
             return
+        if not count_now:  # show the page now; finish_count() follows from the event loop
+            self._count, self._more, self._count_pending = len(first), True, True
+            return
         found = self.listing.count_upto(self._query, self._limit + 1)
         self._more = found > self._limit
         self._count = max(min(found, self._limit), len(first))
+
+    def count_pending(self) -> bool:
+        """True while the rows shown are only the first page and the capped count is still to come."""
+        return self._count_pending
+
+    def finish_count(self) -> None:
+        """Count the current query up to the cap and grow the rows to it (queued after a refresh)."""
+        if not self._count_pending:
+            return
+        db = self.listing._database()
+        if db is not self._count_database or db is None or db.is_closed():
+            return  # the cache was closed or swapped since (shutdown): nothing to count against
+        self._count_pending = False
+        before = self._count
+        found = self.listing.count_upto(self._query, self._limit + 1)
+        after = max(min(found, self._limit), before)
+        self._more = found > self._limit
+        if after > before:
+            self._fetching = True  # listeners of the insert may call fetchMore: not inside this insert
+            try:
+                self.beginInsertRows(QModelIndex(), before, after - 1)
+                self._count = after
+                self.endInsertRows()
+            finally:
+                self._fetching = False
+        self.countChanged.emit(self._count)
 
     def has_more(self) -> bool:
         """True when more rows match than the model knows of (the count shown is "N+")."""
@@ -150,11 +190,12 @@ class RecordTableModel(QAbstractTableModel):
         return self._more
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._loaded and self._more and not self._fetching
+        # While the first page's count is queued, the queued count is the next step, not this one.
+        return not parent.isValid() and self._loaded and self._more and not self._fetching and not self._count_pending
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         """Count on, twice as far as before; the view asks when it is scrolled to the end."""
-        if parent.isValid() or not self._more or self._fetching:
+        if parent.isValid() or not self._more or self._fetching or self._count_pending:
             return  # listeners of the insert below may ask again: one count at a time
         self._fetching = True
         try:
