@@ -4,21 +4,34 @@
   "keep Bitrix24's" drops the kept value.
 - Errors: "retry" puts the refused change back in the queue; "discard" drops it
   and puts back what the record held before the edit (a never-pushed new
-  record is removed).
+  record is removed); `discard_and_refresh` then reads the record back from
+  Bitrix24 so its phones, e-mails and contacts are Bitrix24's as well.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.integrations.bitrix24 import mapping as m
-from kapusta_desktop.services.sync.cache import MODELS, now_utc
-from kapusta_desktop.store.models import OutboxEntry, SyncedModel
+from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error, NotFound
+from kapusta_desktop.services.sync.cache import (
+    MODELS,
+    ApplyStats,
+    CacheWriter,
+    Resolver,
+    default_normaliser,
+    now_utc,
+    replace_multi,
+)
+from kapusta_desktop.store.models import Contact, DealContact, Email, OutboxEntry, Phone, SyncedModel
 from kapusta_desktop.store.outbox import enqueue
 
 TARGET = "bitrix24"
+log = logging.getLogger(__name__)
 
 
 class ActionError(LookupError):
@@ -160,3 +173,82 @@ def discard(entity_type: str, record_id: int) -> int:
         _settle_state(row, entity_type)
         row.save()
     return n
+
+
+async def discard_and_refresh(client: Bitrix24Client, entity_type: str, record_id: int) -> int:
+    """`discard`, then read the record back from Bitrix24 (one request) so phones, e-mails and a
+    deal's contacts are Bitrix24's again too; offline, they go back to their pre-edit values."""
+    row = _row(entity_type, record_id)
+    b24_id, base = row.b24_id, dict(row.base_values or {})
+    removed: dict[str, list[int]] = {"phones": [], "emails": []}  # Bitrix24 items the edit took away
+    unsent = OutboxEntry.select().where(
+        (OutboxEntry.target == TARGET) & (OutboxEntry.entity_type == entity_type)
+        & (OutboxEntry.entity_id == record_id) & OutboxEntry.state.in_(["pending", "error"]))
+    for entry in unsent.order_by(OutboxEntry.id):
+        removed["phones"] += (entry.payload or {}).get("deleted_phone_items", [])
+        removed["emails"] += (entry.payload or {}).get("deleted_email_items", [])
+    n = discard(entity_type, record_id)
+    if b24_id is None:
+        return n
+    spec = m.SPECS[entity_type]
+    cmds: dict[str, tuple[str, dict[str, Any]]] = {
+        "g": ("tasks.task.get", {"taskId": b24_id, "select": spec.select}) if entity_type == "task"
+        else (f"crm.{entity_type}.get", {"id": b24_id})}
+    if entity_type == "deal":
+        cmds["c"] = ("crm.deal.contact.items.get", {"id": b24_id})
+    try:
+        res = await client.batch(cmds)
+    except Bitrix24Error as exc:
+        log.info("%s %s: Bitrix24 not reached after discard (%s); restoring the pre-edit lists", entity_type,
+                 record_id, exc)
+        _restore_lists(entity_type, record_id, base, removed)
+        return n
+    payload = res.results.get("g")
+    if entity_type == "task" and isinstance(payload, dict):
+        payload = payload.get("task")
+    if isinstance(res.errors.get("g"), NotFound) or (entity_type == "task" and not payload):
+        from kapusta_desktop.services.sync.push import _drop_row
+
+        gone = MODELS[entity_type].get_or_none(MODELS[entity_type].id == record_id)
+        if gone is not None:
+            with gone._meta.database.atomic():
+                _drop_row(entity_type, gone)  # deleted in Bitrix24: nothing left to show
+        return n
+    if not isinstance(payload, dict):
+        _restore_lists(entity_type, record_id, base, removed)
+        return n
+    rec = m.record_from_remote(spec, payload)
+    items = res.results.get("c")
+    if isinstance(items, list):
+        ordered = sorted(items, key=lambda i: (str(i.get("IS_PRIMARY")) != "Y", m.parse_int(i.get("SORT")) or 0))
+        rec.contact_ids = [c for c in (m.parse_int(i.get("CONTACT_ID")) for i in ordered) if c]
+    CacheWriter(Resolver(), announce=False).apply_page(spec, [rec], ApplyStats())
+    return n
+
+
+def _restore_lists(entity_type: str, record_id: int, base: dict[str, Any], removed: dict[str, list[int]]) -> None:
+    """Offline: phones, e-mails and deal contacts as they were before the edit.
+
+    Item ids come from the rows still there (same value) and, in order, from the
+    items the edit removed; an item whose value the edit changed gets its id back
+    with the next read of the record from Bitrix24.
+    """
+    with OutboxEntry._meta.database.atomic():
+        for name, model, attr in (("phones", Phone, "raw"), ("emails", Email, "value")):
+            if name not in base:
+                continue
+            owner = (model.owner_type == entity_type) & (model.owner_id == record_id)
+            known = {(getattr(r, attr), r.value_type): r.b24_item_id for r in model.select().where(owner)}
+            old = [(v, t) for v, t in base[name] or []]
+            ids = [known.get(k) for k in old]
+            spare = [i for i in removed[name] if i not in ids]
+            if len(spare) == ids.count(None):  # one removed item per position without an id: they line up
+                ids = [i if i is not None else spare.pop(0) for i in ids]
+            items = [m.MultiItem(i, v, t) for i, (v, t) in zip(ids, old, strict=True)]
+            replace_multi(entity_type, record_id, items if name == "phones" else None,
+                          items if name == "emails" else None, default_normaliser())
+        if entity_type == "deal" and "contacts" in base:
+            DealContact.delete().where(DealContact.deal == record_id).execute()
+            for pos, cid in enumerate(base["contacts"] or []):
+                if Contact.get_or_none(Contact.id == cid) is not None:
+                    DealContact.create(deal=record_id, contact=cid, is_primary=pos == 0, sort=10 * (pos + 1))

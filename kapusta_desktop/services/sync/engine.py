@@ -21,6 +21,7 @@ from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
 from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error
 from kapusta_desktop.services.bus import EventBus
+from kapusta_desktop.services.sync.actions import discard_and_refresh
 from kapusta_desktop.services.sync.cache import MODELS, EventRules, now_utc
 from kapusta_desktop.services.sync.pull import Puller, PullReport, has_full_sync
 from kapusta_desktop.services.sync.push import Pusher, PushReport
@@ -146,6 +147,17 @@ class SyncEngine:
             self.bus.publish(RecordsChanged(frozenset(MODELS)))
             self.publish_status()
             return report
+
+    async def discard(self, entity_type: str, record_id: int) -> int:
+        """Drop a record's unsent changes and show Bitrix24's version of it again (one request).
+
+        Waits for a running cycle, so the read-back cannot cross a push of the same record.
+        """
+        async with self._lock:
+            n = await discard_and_refresh(self.client, entity_type, record_id)
+        self.bus.publish(RecordsChanged(frozenset({entity_type})))
+        self.publish_status()
+        return n
 
     def _went_offline(self, report: SyncReport, reason: str) -> None:
         # Offline is normal: edits stay in the outbox and go out when Bitrix24 answers again.
