@@ -1,15 +1,23 @@
-"""The selected record in full: its fields, its sync state, the error or conflict behind it."""
+"""The selected record in full: its fields, its sync state, the error or conflict behind it.
+
+A refused change offers Retry and "Discard my change…" (asked first), a
+conflict "Apply mine again" and "Keep Bitrix24's"; they go through the main
+window's `SyncActions` (ui/sync_actions.py), which reaches the sync engine.
+"""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Email, Phone, Task
 from kapusta_desktop.ui.record_model import format_amount, format_datetime
+from kapusta_desktop.ui.sync_actions import SyncActions
 from kapusta_desktop.ui.sync_icons import sync_icon, sync_label, sync_tooltip
 
 _MODELS = {"deal": Deal, "contact": Contact, "company": Company, "task": Task}
@@ -18,11 +26,14 @@ _MODELS = {"deal": Deal, "contact": Contact, "company": Company, "task": Task}
 class DetailPanel(QWidget):
     editRequested = Signal(int)
 
-    def __init__(self, entity_type: str, stage_names: dict[str, str] | None = None, parent: QWidget | None = None):
+    def __init__(self, entity_type: str, stage_names: dict[str, str] | None = None, parent: QWidget | None = None,
+                 *, sync_actions: SyncActions | None = None):
         super().__init__(parent)
         self.entity_type = entity_type
         self._stage_names = stage_names or {}
         self._record_id: int | None = None
+        self.sync_actions = sync_actions
+        self.confirm_discard: QMessageBox | None = None
         self.state_icon = QLabel()
         self.state_text = QLabel()
         self.state_text.setObjectName("syncStateText")
@@ -33,11 +44,35 @@ class DetailPanel(QWidget):
         head.addWidget(self.state_icon)
         head.addWidget(self.state_text, 1)
         head.addWidget(self.edit_button)
+        self.retry_button = self._action_button(
+            self.tr("&Retry"), "Ctrl+Shift+R", self.tr("Send the refused change to Bitrix24 again"), self._retry)
+        self.discard_button = self._action_button(
+            self.tr("D&iscard my change…"), "Ctrl+Shift+D",
+            self.tr("Drop the refused change and show Bitrix24's values again"), self._ask_discard)
+        self.apply_mine_button = self._action_button(
+            self.tr("A&pply mine again"), "Ctrl+Shift+A", self.tr("Send your kept values to Bitrix24"),
+            self._apply_mine)
+        self.keep_theirs_button = self._action_button(
+            self.tr("&Keep Bitrix24's"), "Ctrl+Shift+K", self.tr("Drop your kept values; Bitrix24's stay"),
+            self._keep_theirs)
+        self.action_note = QLabel()
+        self.action_note.setObjectName("syncActionNote")
+        self.action_note.setWordWrap(True)
+        self.action_note.setStyleSheet("color:#c62828")
+        self.action_note.hide()
+        actions_row = QHBoxLayout()
+        for button in (self.retry_button, self.discard_button, self.apply_mine_button, self.keep_theirs_button):
+            actions_row.addWidget(button)
+        actions_row.addStretch(1)
+        if sync_actions is not None:
+            sync_actions.failed.connect(self._action_failed)
         self.body = QTextBrowser()
         self.body.setOpenLinks(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addLayout(head)
+        layout.addLayout(actions_row)
+        layout.addWidget(self.action_note)
         layout.addWidget(self.body, 1)
         self.clear()
 
@@ -45,8 +80,31 @@ class DetailPanel(QWidget):
     def record_id(self) -> int | None:
         return self._record_id
 
+    def _action_button(self, text: str, keys: str, tip: str, slot: Any) -> QPushButton:
+        """A sync action: `&` in the text gives Alt+letter, `keys` works anywhere in the window while it shows."""
+        button = QPushButton(text)
+        button.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})")
+        button.clicked.connect(slot)
+        button.hide()
+        # Parented to the button: active only while the button is visible, i.e. on the page shown.
+        shortcut = QShortcut(QKeySequence(keys), button, context=Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(lambda: button.click() if button.isVisible() and button.isEnabled() else None)
+        return button
+
+    def _show_actions(self, state: str | None) -> None:
+        busy = (self.sync_actions is not None and self._record_id is not None
+                and self.sync_actions.busy(self.entity_type, self._record_id))
+        error = self.sync_actions is not None and state == SyncState.ERROR.value
+        conflict = self.sync_actions is not None and state == SyncState.CONFLICT.value
+        for button, shown in ((self.retry_button, error), (self.discard_button, error),
+                              (self.apply_mine_button, conflict), (self.keep_theirs_button, conflict)):
+            button.setVisible(shown)
+            button.setEnabled(shown and not busy)
+
     def clear(self) -> None:
         self._record_id = None
+        self._show_actions(None)
+        self.action_note.hide()
         self.state_icon.clear()
         self.state_text.setText("")
         self.edit_button.setEnabled(False)
@@ -63,7 +121,10 @@ class DetailPanel(QWidget):
         if row is None:
             self.clear()
             return
+        if row.id != self._record_id:
+            self.action_note.hide()  # a note is about the record it was written for
         self._record_id = row.id
+        self._show_actions(row.sync_state)
         self.state_icon.setPixmap(sync_icon(row.sync_state).pixmap(16, 16))
         self.state_text.setText(sync_label(row.sync_state))
         self.state_text.setToolTip(sync_tooltip(row.sync_state, row.sync_error))
@@ -82,6 +143,59 @@ class DetailPanel(QWidget):
 
     def _title(self, row: Any) -> str:
         return row.full_name if isinstance(row, Contact) else row.title
+
+    # ---- sync actions ------------------------------------------------------------------------
+
+    def _current(self) -> Any:
+        model = _MODELS[self.entity_type]
+        return model.get_or_none(model.id == self._record_id) if self._record_id is not None else None
+
+    def _retry(self) -> None:
+        if self.sync_actions is not None and self._record_id is not None:
+            self.sync_actions.retry(self.entity_type, self._record_id)
+
+    def _ask_discard(self) -> None:
+        """Ask first (non-modal to the loop: open(), not exec()); Discard only on an explicit yes."""
+        row = self._current()
+        if row is None or self.sync_actions is None:
+            return
+        question = self.tr("Discard your change to “%1”?").replace("%1", self._title(row))
+        if row.b24_id is None:
+            detail = self.tr("It never reached Bitrix24: the record is removed from the cache.")
+        else:
+            detail = self.tr("Bitrix24's values come back in its place; your change is lost.")
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Discard my change"), question,
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText(detail)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        record_id = row.id
+        box.finished.connect(lambda _r: self._discard_answered(box, record_id))
+        self.confirm_discard = box
+        box.open()
+
+    def _discard_answered(self, box: QMessageBox, record_id: int) -> None:
+        self.confirm_discard = None
+        box.deleteLater()
+        if box.clickedButton() is not box.button(QMessageBox.StandardButton.Discard):
+            return
+        if self.sync_actions is not None:
+            self.discard_button.setEnabled(False)
+            self.retry_button.setEnabled(False)
+            self.sync_actions.discard(self.entity_type, record_id)
+
+    def _apply_mine(self) -> None:
+        if self.sync_actions is not None and self._record_id is not None:
+            self.sync_actions.apply_mine_again(self.entity_type, self._record_id)
+
+    def _keep_theirs(self) -> None:
+        if self.sync_actions is not None and self._record_id is not None:
+            self.sync_actions.keep_theirs(self.entity_type, self._record_id)
+
+    def _action_failed(self, entity_type: str, record_id: int, reason: str) -> None:
+        if entity_type == self.entity_type and record_id == self._record_id:
+            self.action_note.setText(reason)
+            self.action_note.show()
 
     def _sync_html(self, row: Any) -> str:
         # labels first: lupdate does not read tr() inside f-strings

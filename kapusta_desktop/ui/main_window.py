@@ -37,6 +37,7 @@ from kapusta_desktop.ui.detail_panel import DetailPanel
 from kapusta_desktop.ui.editors import EditorDialog, open_editor
 from kapusta_desktop.ui.record_model import RecordTableModel
 from kapusta_desktop.ui.record_view import RecordView
+from kapusta_desktop.ui.sync_actions import SyncActions
 from kapusta_desktop.ui.sync_icons import icon
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ class MainWindow(QMainWindow):
         self.views: dict[str, QWidget] = {}
         self._view_keys: list[str] = []
         self.editors: list[EditorDialog] = []
+        # Retry/discard/conflict answers from the detail panels; SyncRuntime attaches its engine here.
+        self.sync_actions = SyncActions(self)
+        self.sync_actions.recordChanged.connect(self._saved)
 
         title = "KAPUSTA desktop"
         if profile.demo:
@@ -193,7 +197,7 @@ class MainWindow(QMainWindow):
         for entity, title, icon_name, shortcut, choices in spec:
             listing = LISTINGS[entity]()
             model = RecordTableModel(listing, headers, formatters.get(entity), count_later=True, parent=self)
-            detail = DetailPanel(entity, stage_names if entity == "deal" else None)
+            detail = DetailPanel(entity, stage_names if entity == "deal" else None, sync_actions=self.sync_actions)
             view = RecordView(listing, model, detail, self.settings, current_manager_id=self._current_manager_id,
                               stage_choices=choices)
             view.openRequested.connect(lambda rid, e=entity: self.open_record(e, rid))

@@ -3,7 +3,8 @@
 `SyncRuntime(window, bus, client)` builds the engine, connects the toolbar's
 Sync action (`window.syncRequested`), keeps the status bar live
 (`set_connection_state`, `set_pending_count`, `set_last_sync`), reloads the
-views after a cycle and adds the Conflicts view. `app.py` calls `start()`
+views after a cycle, adds the Conflicts view and lends the engine to the
+window's `SyncActions` (the detail panel's retry/discard/conflict buttons). `app.py` calls `start()`
 after the window is shown and `await stop()` before the store closes.
 """
 
@@ -84,6 +85,10 @@ class SyncRuntime:
             window.syncRequested.connect(engine.request_sync)
         self.conflicts_view = ConflictsView(on_changed=engine.request_sync)
         self.signals.recordsChanged.connect(self.conflicts_view.reload)
+        self.actions = getattr(window, "sync_actions", None)  # the detail panels' retry/discard/conflict buttons
+        if self.actions is not None:
+            self.actions.attach(engine)
+            self.actions.recordChanged.connect(self.conflicts_view.reload)
         if hasattr(window, "add_view"):
             window.add_view("conflicts", QCoreApplication.translate("MainWindow", "Conflicts"), self.conflicts_view)
 
@@ -92,6 +97,10 @@ class SyncRuntime:
         self.engine.start()
 
     async def stop(self) -> None:
+        if self.actions is not None:
+            self.actions.detach()  # from now on the panels act on the cache alone
+            self.actions.recordChanged.disconnect(self.conflicts_view.reload)
+            await self.actions.wait()  # a discard reading Bitrix24 finishes before the client closes
         await self.engine.stop()
         await self.engine.client.aclose()
         self.signals.close()

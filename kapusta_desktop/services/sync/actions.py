@@ -5,7 +5,8 @@
 - Errors: "retry" puts the refused change back in the queue; "discard" drops it
   and puts back what the record held before the edit (a never-pushed new
   record is removed); `discard_and_refresh` then reads the record back from
-  Bitrix24 so its phones, e-mails and contacts are Bitrix24's as well.
+  Bitrix24 so its phones, e-mails and contacts are Bitrix24's as well;
+  `discard_locally` puts those back as they were before the edit (no portal).
 """
 
 from __future__ import annotations
@@ -175,18 +176,36 @@ def discard(entity_type: str, record_id: int) -> int:
     return n
 
 
-async def discard_and_refresh(client: Bitrix24Client, entity_type: str, record_id: int) -> int:
-    """`discard`, then read the record back from Bitrix24 (one request) so phones, e-mails and a
-    deal's contacts are Bitrix24's again too; offline, they go back to their pre-edit values."""
-    row = _row(entity_type, record_id)
-    b24_id, base = row.b24_id, dict(row.base_values or {})
-    removed: dict[str, list[int]] = {"phones": [], "emails": []}  # Bitrix24 items the edit took away
+def _removed_items(entity_type: str, record_id: int) -> dict[str, list[int]]:
+    """The Bitrix24 phone and e-mail items the record's unsent edits took away."""
+    removed: dict[str, list[int]] = {"phones": [], "emails": []}
     unsent = OutboxEntry.select().where(
         (OutboxEntry.target == TARGET) & (OutboxEntry.entity_type == entity_type)
         & (OutboxEntry.entity_id == record_id) & OutboxEntry.state.in_(["pending", "error"]))
     for entry in unsent.order_by(OutboxEntry.id):
         removed["phones"] += (entry.payload or {}).get("deleted_phone_items", [])
         removed["emails"] += (entry.payload or {}).get("deleted_email_items", [])
+    return removed
+
+
+def discard_locally(entity_type: str, record_id: int) -> int:
+    """`discard` with no Bitrix24 to ask (no portal set up): phones, e-mails and a deal's contacts
+    go back to their pre-edit values as well; returns entries discarded."""
+    row = _row(entity_type, record_id)
+    b24_id, base = row.b24_id, dict(row.base_values or {})
+    removed = _removed_items(entity_type, record_id)
+    n = discard(entity_type, record_id)
+    if b24_id is not None:
+        _restore_lists(entity_type, record_id, base, removed)
+    return n
+
+
+async def discard_and_refresh(client: Bitrix24Client, entity_type: str, record_id: int) -> int:
+    """`discard`, then read the record back from Bitrix24 (one request) so phones, e-mails and a
+    deal's contacts are Bitrix24's again too; offline, they go back to their pre-edit values."""
+    row = _row(entity_type, record_id)
+    b24_id, base = row.b24_id, dict(row.base_values or {})
+    removed = _removed_items(entity_type, record_id)  # Bitrix24 items the edit took away
     n = discard(entity_type, record_id)
     if b24_id is None:
         return n
