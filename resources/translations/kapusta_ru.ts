@@ -756,144 +756,204 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="29" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="40" />
         <source>Edit…</source>
         <translation>Изменить…</translation>
     </message>
     <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="48" />
+        <source>&amp;Retry</source>
+        <translation>&amp;Повторить</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="48" />
+        <source>Send the refused change to Bitrix24 again</source>
+        <translation>Отправить отклонённое изменение в Битрикс24 ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="50" />
+        <source>D&amp;iscard my change…</source>
+        <translation>&amp;Отменить мою правку…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="51" />
+        <source>Drop the refused change and show Bitrix24's values again</source>
+        <translation>Отказаться от отклонённого изменения и вернуть значения из Битрикс24</translation>
+    </message>
+    <message>
         <location filename="../../kapusta_desktop/ui/detail_panel.py" line="53" />
+        <source>A&amp;pply mine again</source>
+        <translation>Применить &amp;моё снова</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="53" />
+        <source>Send your kept values to Bitrix24</source>
+        <translation>Отправить в Битрикс24 сохранённые ваши значения</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="56" />
+        <source>&amp;Keep Bitrix24's</source>
+        <translation>Оставить из &amp;Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="56" />
+        <source>Drop your kept values; Bitrix24's stay</source>
+        <translation>Отказаться от ваших значений; остаются значения из Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="111" />
         <source>Select a record to see it here.</source>
         <translation>Выберите запись, чтобы увидеть её здесь.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="88" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="162" />
+        <source>Discard your change to “%1”?</source>
+        <translation>Отменить вашу правку записи «%1»?</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="164" />
+        <source>It never reached Bitrix24: the record is removed from the cache.</source>
+        <translation>Она так и не попала в Битрикс24: запись будет удалена из кэша.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="166" />
+        <source>Bitrix24's values come back in its place; your change is lost.</source>
+        <translation>Вместо неё вернутся значения из Битрикс24; ваша правка будет потеряна.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="167" />
+        <source>Discard my change</source>
+        <translation>Отменить мою правку</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="202" />
         <source>Sync</source>
         <translation>Синхронизация</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="88" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="202" />
         <source>Bitrix24 ID</source>
         <translation>ID в Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="89" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="203" />
         <source>Conflicting fields</source>
         <translation>Поля в конфликте</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="89" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="203" />
         <source>Field</source>
         <translation>Поле</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="90" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="204" />
         <source>Yours</source>
         <translation>Ваше</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="90" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="204" />
         <source>Bitrix24</source>
         <translation>Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="132" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="246" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="133" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="247" />
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="134" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="145" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="248" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="259" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="135" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="249" />
         <source>Contacts</source>
         <translation>Контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="136" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="148" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="160" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="166" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="250" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="262" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="274" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="280" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="137" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="251" />
         <source>Source</source>
         <translation>Источник</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="138" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="149" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="252" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="263" />
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="139" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="253" />
         <source>Changed</source>
         <translation>Изменено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="144" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="258" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="146" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="157" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="260" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="271" />
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="147" />
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="158" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="261" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="272" />
         <source>E-mails</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="154" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="268" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="155" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="269" />
         <source>KPP</source>
         <translation>КПП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="156" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="270" />
         <source>Site</source>
         <translation>Сайт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="159" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="273" />
         <source>VIP</source>
         <translation>VIP</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="159" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="273" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="165" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="279" />
         <source>Deadline</source>
         <translation>Крайний срок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="167" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="281" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="168" />
+        <location filename="../../kapusta_desktop/ui/detail_panel.py" line="282" />
         <source>Description</source>
         <translation>Описание</translation>
     </message>
@@ -901,182 +961,182 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="108" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="112" />
         <source>Main</source>
         <translation>Основная</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="112" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="116" />
         <source>Sync now</source>
         <translation>Синхронизировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="114" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="118" />
         <source>Send pending changes and fetch news from Bitrix24 (F5)</source>
         <translation>Отправить изменения и получить новое из Битрикс24 (F5)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="120" />
         <source>New</source>
         <translation>Создать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="118" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="122" />
         <source>Create a record in the current view (Ctrl+N)</source>
         <translation>Создать запись в текущем разделе (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="126" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="130" />
         <source>Search: name, title, company, phone (Ctrl+F)</source>
         <translation>Поиск: имя, название, компания, телефон (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="129" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="133" />
         <source>Search</source>
         <translation>Поиск</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="142" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="146" />
         <source>Demo profile: sample data, not your real cache</source>
         <translation>Демо-профиль: примерные данные, не ваша база</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="160" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="164" />
         <source>not configured</source>
         <translation>не настроено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="173" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="173" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="173" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="174" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="178" />
         <source>Currency</source>
         <translation>Валюта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="174" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="178" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="174" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="178" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="175" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
         <source>Changed</source>
         <translation>Изменено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="175" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="175" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="176" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="176" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="176" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Site</source>
         <translation>Сайт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Deadline</source>
         <translation>Крайний срок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Waiting</source>
         <translation>Ждёт выполнения</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>In progress</source>
         <translation>Выполняется</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Awaiting control</source>
         <translation>Ждёт контроля</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
         <source>Done</source>
         <translation>Завершена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
         <source>Deferred</source>
         <translation>Отложена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="187" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="191" />
         <source>Deals</source>
         <translation>Сделки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="188" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="192" />
         <source>Contacts</source>
         <translation>Контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="189" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="193" />
         <source>Companies</source>
         <translation>Компании</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="190" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="194" />
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="241" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="245" />
         <source>Pending changes: %1</source>
         <translation>Неотправленных изменений: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="246" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="250" />
         <source>never</source>
         <translation>ещё не было</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="250" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="254" />
         <source>Last sync: %1</source>
         <translation>Синхронизация: %1</translation>
     </message>
@@ -1096,7 +1156,7 @@
         <translation>Уведомления</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="88" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="93" />
         <source>Conflicts</source>
         <translation>Конфликты</translation>
     </message>
@@ -1839,6 +1899,19 @@ to connect Bitrix24, Mango and Telegram:</source>
     </message>
 </context>
 <context>
+    <name>SyncActions</name>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_actions.py" line="59" />
+        <source>Nothing of this record is waiting to be sent again.</source>
+        <translation>У этой записи нет изменений, которые можно отправить ещё раз.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_actions.py" line="90" />
+        <source>Discarding failed: %1</source>
+        <translation>Не удалось отменить правку: %1</translation>
+    </message>
+</context>
+<context>
     <name>SyncState</name>
     <message>
         <location filename="../../kapusta_desktop/ui/sync_icons.py" line="34" />
@@ -1889,82 +1962,82 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="25" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="26" />
         <source>companies</source>
         <translation>компании</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="26" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="27" />
         <source>contacts</source>
         <translation>контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="27" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="28" />
         <source>deals</source>
         <translation>сделки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="28" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="29" />
         <source>tasks</source>
         <translation>задачи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="29" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="30" />
         <source>leads</source>
         <translation>лиды</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="58" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="59" />
         <source>syncing…</source>
         <translation>синхронизация…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="60" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="61" />
         <source>check the webhook</source>
         <translation>проверьте вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="61" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="62" />
         <source>refused: %1</source>
         <translation>отказ: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="63" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="64" />
         <source>not synced yet</source>
         <translation>ещё не синхронизировано</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="65" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="66" />
         <source>offline, %1 waiting</source>
         <translation>нет связи, ждут отправки: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="67" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="68" />
         <source>online, %1 refused</source>
         <translation>на связи, отклонено: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="69" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="70" />
         <source>online, %1 conflicts</source>
         <translation>на связи, конфликтов: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="70" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="71" />
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="112" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="121" />
         <source>Sync: %1 %2</source>
         <translation>Синхронизация: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="152" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="161" />
         <source>OAuth sync is not wired yet; use a webhook</source>
         <translation>Синхронизация через OAuth пока не подключена; используйте вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="161" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="170" />
         <source>no webhook saved</source>
         <translation>вебхук не сохранён</translation>
     </message>
