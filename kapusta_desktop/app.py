@@ -179,28 +179,15 @@ class Desk:
         if self.profile.demo:
             demo = self.window.menuBar().addMenu(translate("MainWindow", "De&mo"))
             demo.setObjectName("demoMenu")
-            for text, missed in ((translate("MainWindow", "Simulate incoming call"), False),
-                                 (translate("MainWindow", "Simulate missed call"), True)):
-                action = QAction(text, self.window)
-                action.triggered.connect(lambda _c=False, m=missed: self.simulate_call(missed=m))
-                demo.addAction(action)
+            self.calls.add_simulation_actions(demo, self.simulate_call)
             self.demo_menu = demo
 
-    def simulate_call(self, *, missed: bool) -> None:
+    async def simulate_call(self, missed: bool) -> None:
         """Demo only: play a signed scripted Mango call at this desk's own listener."""
-        from kapusta_desktop.demo_calls import SimulationError, simulate_call
+        from kapusta_desktop.demo_calls import simulate_call
 
         listener = self.calls.listener
-        url = listener.url if listener is not None else None
-
-        async def play() -> None:
-            try:
-                await simulate_call(url, missed=missed)
-            except (SimulationError, OSError) as exc:
-                self.window.statusBar().showMessage(translate("MainWindow", "Simulated call failed: %1").replace(
-                    "%1", str(exc)), 8000)
-
-        self.spawn(play(), "simulate-call")
+        await simulate_call(listener.url if listener is not None else None, missed=missed)
 
     # ---- running -----------------------------------------------------------------------------
 

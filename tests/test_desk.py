@@ -224,11 +224,10 @@ def test_demo_fills_its_cache_through_the_real_sync_and_notices_flow(
         assert desk.secrets.status().kind is ss.BackendKind.MEMORY
         assert memory_keyring.get_password(ss.SERVICE, ss.BITRIX24_WEBHOOK) is None  # never the shared keyring
         assert keyring.get_keyring() is memory_keyring
-        # A missed call at the demo listener becomes a Telegram notice in the sandbox's team chat.
-        from kapusta_desktop.demo_calls import simulate_call
-
+        # A missed call played from the Demo menu becomes a Telegram notice in the sandbox's team chat.
         assert desk.calls.listener is not None
-        await simulate_call(desk.calls.listener.url, missed=True, pace=0)
+        menu = {a.objectName(): a for a in desk.demo_menu.actions()}
+        menu["simulateMissedCall"].trigger()
         await _until(lambda: any(m.chat_id == DEMO_TEAM_CHAT for m in desk.sandboxes.telegram_messages), 30)
         assert OutboxEntry.select().count() >= 1  # the notice (and the call log) went through the outbox
         desk.request_quit()

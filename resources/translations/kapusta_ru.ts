@@ -1191,22 +1191,7 @@
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="182" />
-        <source>Simulate incoming call</source>
-        <translation>Имитировать входящий звонок</translation>
-    </message>
-    <message>
-        <location filename="../../kapusta_desktop/app.py" line="183" />
-        <source>Simulate missed call</source>
-        <translation>Имитировать пропущенный звонок</translation>
-    </message>
-    <message>
-        <location filename="../../kapusta_desktop/app.py" line="200" />
-        <source>Simulated call failed: %1</source>
-        <translation>Имитация звонка не удалась: %1</translation>
-    </message>
-    <message>
-        <location filename="../../kapusta_desktop/app.py" line="339" />
+        <location filename="../../kapusta_desktop/app.py" line="326" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>
