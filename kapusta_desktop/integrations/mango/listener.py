@@ -1,25 +1,30 @@
 """The one way Mango events come in: an aiohttp.web listener on loopback by default.
 
-Every request is checked before anything else happens: `vpbx_api_key` must be
-ours and `sign` is recomputed over the raw `json` form field and compared in
-constant time. Forged or unsigned: 403, and the callback never runs.
-Malformed JSON: 400. Too big: 413. The PBX's connection check (no `json`
-field): 200. Verified events go to `on_event` as typed dataclasses.
+Every request is checked before anything else happens (`verification.py`, the
+check the team relay shares): `vpbx_api_key` must be ours and `sign` is
+recomputed over the raw `json` form field and compared in constant time.
+Forged or unsigned: 403, and the callback never runs. Malformed JSON: 400.
+Too big: 413. The PBX's connection check (no `json` field): 200. Verified events go to `on_event` as typed dataclasses.
 """
 
 from __future__ import annotations
 
-import hmac
 import inspect
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from kapusta_desktop.integrations.mango.events import EventFormatError, MangoEvent, parse_event
-from kapusta_desktop.integrations.mango.signing import verify
+from kapusta_desktop.integrations.mango.events import MangoEvent
+from kapusta_desktop.integrations.mango.verification import (
+    EVENT_ROUTES,
+    IGNORED_ROUTES,
+    ForgedEventError,
+    MalformedEventError,
+    is_known_route,
+    verify_event_form,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +33,7 @@ DEFAULT_PORT = 8765
 DEFAULT_BASE_PATH = "/mango"
 MAX_BODY_BYTES = 64 * 1024  # real events are well under 2 KiB
 
-# Routes we verify and read; dtmf and sms are verified and acknowledged, nothing more.
-EVENT_ROUTES = ("events/call", "events/summary", "events/record/added", "events/recording")
-IGNORED_ROUTES = ("events/dtmf", "events/sms")
+__all__ = ["EVENT_ROUTES", "IGNORED_ROUTES", "ListenerStats", "MangoListener", "normalise_base_path"]
 
 EventCallback = Callable[[MangoEvent], Awaitable[None] | None]
 
@@ -110,51 +113,33 @@ class MangoListener:
         """The base URL to register in the PBX (events go to <url>/events/call, ...)."""
         return f"http://{self.host}:{self.port}{self.base_path}"
 
-    def _key_ok(self, given: str | None) -> bool:
-        if not self._api_key or not self._api_salt or not given:
-            return False
-        return hmac.compare_digest(self._api_key.encode("utf-8"), given.encode("utf-8"))
-
     async def _handle(self, request: web.Request) -> web.Response:
         route = request.match_info["route"].strip("/")
-        known = route in EVENT_ROUTES or route in IGNORED_ROUTES or route.startswith("result/")
-        if not known:
+        if not is_known_route(route):
             raise web.HTTPNotFound(text="unknown Mango route")
         try:
             form = await request.post()
         except web.HTTPRequestEntityTooLarge:
             log.warning("Mango listener: oversized request to %s refused", route)
             raise
-        json_text = form.get("json")
-        if json_text is None:
-            # The PBX settings page's connection check carries no event.
-            self.stats.checks += 1
-            return web.Response(text="ok")
-        if not isinstance(json_text, str):
-            self.stats.malformed += 1
-            raise web.HTTPBadRequest(text="json must be a form field")
-        key = form.get("vpbx_api_key")
-        given_sign = form.get("sign")
-        if (
-            not isinstance(key, str)
-            or not isinstance(given_sign, str)
-            or not self._key_ok(key)
-            or not verify(self._api_key, json_text, self._api_salt, given_sign)
-        ):
+        try:
+            verified = verify_event_form(route, form, api_key=self._api_key, api_salt=self._api_salt)
+        except ForgedEventError:
             self.stats.forged += 1
             log.warning("Mango listener: forged or unsigned request to %s from %s refused", route, request.remote)
-            raise web.HTTPForbidden(text="bad key or sign")
-        try:
-            payload = json.loads(json_text)
-            if route in IGNORED_ROUTES:
-                self.stats.accepted += 1
-                return web.Response(text="ok")
-            event = parse_event(route, payload)
-        except (ValueError, EventFormatError) as exc:
+            raise web.HTTPForbidden(text="bad key or sign") from None
+        except MalformedEventError as exc:
             self.stats.malformed += 1
             log.warning("Mango listener: malformed event on %s: %s", route, exc)
             raise web.HTTPBadRequest(text="malformed event") from None
+        if verified.is_check:
+            # The PBX settings page's connection check carries no event.
+            self.stats.checks += 1
+            return web.Response(text="ok")
         self.stats.accepted += 1
+        event = verified.event
+        if event is None:  # dtmf, sms: verified and acknowledged
+            return web.Response(text="ok")
         self.stats.by_route[route] = self.stats.by_route.get(route, 0) + 1
         try:
             outcome = self._on_event(event)
