@@ -25,14 +25,16 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QLocale,
+    QMetaObject,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
+    Slot,
 )
 
 from kapusta_desktop.store.listing import ROW_PREFIX, Listing, ListQuery
+from kapusta_desktop.ui import pyside_refcounts  # noqa: F401  (imported for its effect: see the module)
 from kapusta_desktop.ui.sync_icons import sync_icon, sync_tooltip
 
 log = logging.getLogger(__name__)
@@ -135,7 +137,8 @@ class RecordTableModel(QAbstractTableModel):
         self.countChanged.emit(self._count)
         if self._count_pending:
             self._count_database = self.listing._database()
-            QTimer.singleShot(0, self, self.finish_count)  # gone with the model; a stale call finds nothing pending
+            # A queued call to this model's slot: dropped with the model; a stale one finds nothing pending.
+            QMetaObject.invokeMethod(self, "finish_count", Qt.ConnectionType.QueuedConnection)
 
     def _ensure_loaded(self) -> None:
         if not self._loaded:
@@ -164,6 +167,7 @@ class RecordTableModel(QAbstractTableModel):
         """True while the rows shown are only the first page and the capped count is still to come."""
         return self._count_pending
 
+    @Slot()
     def finish_count(self) -> None:
         """Count the current query up to the cap and grow the rows to it (queued after a refresh)."""
         if not self._count_pending:
