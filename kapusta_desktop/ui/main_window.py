@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from kapusta_desktop.domain.stages import DEFAULT_STAGES
 from kapusta_desktop.paths import Profile
+from kapusta_desktop.resources import resources_dir
 from kapusta_desktop.services.editing import EditingService
 from kapusta_desktop.store import outbox
 from kapusta_desktop.store.db import database_proxy
 from kapusta_desktop.store.listing import LISTINGS
 from kapusta_desktop.store.models import Stage
 from kapusta_desktop.store.setting_values import get_value
+from kapusta_desktop.ui import sync_icons
 from kapusta_desktop.ui.detail_panel import DetailPanel
 from kapusta_desktop.ui.editors import EditorDialog, open_editor
 from kapusta_desktop.ui.record_model import RecordTableModel
@@ -212,6 +214,8 @@ class MainWindow(QMainWindow):
         """Add a page to the navigation; `shortcut` (e.g. "Ctrl+5") switches to it."""
         if key in self.views:
             raise ValueError(f"a view named {key!r} is already there")
+        if icon is None and (resources_dir() / "icons" / f"{key}.svg").is_file():
+            icon = sync_icons.icon(key)  # every page gets its own icon when resources/icons has one by its key
         item = QListWidgetItem(icon or QIcon(), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
         if shortcut:
