@@ -280,6 +280,8 @@ class OutboxEntry(BaseModel):
     last_error = peewee.TextField(null=True)
     done_at = peewee.DateTimeField(null=True)
     claimed_by = peewee.CharField(max_length=64, null=True)
+    # Team mode: a claim by another desk holds until then (UTC); a crashed desk's claims expire.
+    claimed_until = peewee.DateTimeField(null=True)
 
     class Meta:
         indexes = ((("target", "state", "id"), False), (("entity_type", "entity_id"), False))

@@ -44,6 +44,7 @@ from kapusta_desktop.store.models import (
     SyncedModel,
     UserManager,
 )
+from kapusta_desktop.store.outbox_claims import DEFAULT_LEASE_SECONDS, claim_due_entries
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,11 @@ class Pusher:
         clock: Callable[[], dt.datetime] = now_utc,
         call_logger: Callable[..., Any] | None = None,
         connection_kind: str = "webhook",
+        claim_lease: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
         self.client = client
-        self.worker_id = worker_id
+        self.worker_id = worker_id  # unique per desk in team mode: the outbox's claims name it
+        self.claim_lease = claim_lease
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_records = max_records_per_round
@@ -193,42 +196,10 @@ class Pusher:
     # ------------------------------------------------------------------ claiming
 
     def _claim(self) -> list[Job]:
-        now = self.clock()
-        db = OutboxEntry._meta.database
-        with db.atomic():
-            due = (OutboxEntry.select()
-                   .where((OutboxEntry.target == TARGET) & (OutboxEntry.state == "pending"))
-                   .order_by(OutboxEntry.id))
-            groups: dict[tuple[str, int], list[OutboxEntry]] = {}
-            waiting: set[tuple[str, int]] = set()
-            for entry in due:
-                k = (entry.entity_type, entry.entity_id)
-                if k in waiting:
-                    continue
-                if entry.next_attempt_at is not None and entry.next_attempt_at > now:
-                    waiting.add(k)  # the record's earliest entry backs off: so do its later ones
-                    groups.pop(k, None)
-                    continue
-                if k not in groups and len(groups) >= self.max_records:
-                    continue
-                groups.setdefault(k, []).append(entry)
-            if not groups:
-                return []
-            # A fresh edit of a record whose earlier change was refused retries that change too.
-            ids = [e.id for es in groups.values() for e in es]
-            for entry in (OutboxEntry.select().where((OutboxEntry.target == TARGET) & (OutboxEntry.state == "error"))
-                          .order_by(OutboxEntry.id)):
-                k = (entry.entity_type, entry.entity_id)
-                if k in groups:
-                    groups[k].insert(0, entry)
-                    ids.append(entry.id)
-            OutboxEntry.update(attempts=OutboxEntry.attempts + 1, claimed_by=self.worker_id, state="pending").where(
-                OutboxEntry.id.in_(ids)).execute()
-        jobs = []
-        for (etype, eid), entries in groups.items():
-            entries.sort(key=lambda e: e.id)
-            jobs.append(Job(etype, eid, entries))
-        return jobs
+        # Whole records, id order; on PostgreSQL row locks and leases keep other desks off them.
+        groups = claim_due_entries(TARGET, worker_id=self.worker_id, now=self.clock(), max_records=self.max_records,
+                                   lease_seconds=self.claim_lease)
+        return [Job(etype, eid, entries) for (etype, eid), entries in groups.items()]
 
     def _release(self, job: Job, reason: str) -> None:
         """Put a deferred record back without counting the attempt."""
