@@ -19,6 +19,7 @@ COMMANDS: list[str] = [
     "sync",
     "simulate_call",
     "sandbox",
+    "relay",
 ]
 
 

@@ -287,6 +287,18 @@ class OutboxEntry(BaseModel):
         indexes = ((("target", "state", "id"), False), (("entity_type", "entity_id"), False))
 
 
+
+class RequestBudget(BaseModel):
+    """Team mode: one leaky bucket shared by every desk calling the same portal (store/request_budget.py).
+
+    `level` requests are in the bucket as of `drained_at` (the database's clock, unix seconds).
+    """
+
+    key = peewee.CharField(max_length=200, primary_key=True)  # e.g. bitrix24:portal.bitrix24.ru
+    level = peewee.DoubleField(default=0.0)
+    drained_at = peewee.DoubleField(default=0.0)
+
+
 class Notice(BaseModel):
     """One Telegram notice: an event told to one chat. (event_key, chat_id) is unique: no duplicates.
 
@@ -343,6 +355,27 @@ class Setting(BaseModel):
     updated_at = peewee.DateTimeField(default=_now)
 
 
+class RelayEvent(BaseModel):
+    """One event the team relay received (Mango or Bitrix24), stored once; `id` is the desks' catch-up cursor.
+
+    `dedupe_key` makes a second copy (a re-sent event, another relay behind the load balancer) a no-op:
+    `call_id|seq|call_state` for Mango call events, a hash of the payload for the rest.
+    """
+
+    id = peewee.BigAutoField()
+    kind = peewee.CharField(max_length=64)  # mango:events/call, mango:result/callback, bitrix24:ONCRMDEALUPDATE
+    dedupe_key = peewee.CharField(max_length=200)
+    entry_id = peewee.CharField(max_length=255, null=True)
+    call_id = peewee.CharField(max_length=255, null=True)
+    seq = peewee.BigIntegerField(null=True)
+    payload = JSONField()
+    relay = peewee.CharField(max_length=64, null=True)  # which relay instance stored it
+    received_at = peewee.DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("kind", "dedupe_key"), True),)
+
+
 class SchemaVersion(BaseModel):
     version = peewee.IntegerField()
     applied_at = peewee.DateTimeField(default=_now)
@@ -366,9 +399,11 @@ ALL_MODELS: list[type[BaseModel]] = [
     GuardCalcLine,
     CallRecord,
     OutboxEntry,
+    RequestBudget,
     SyncCursor,
     Setting,
     SchemaVersion,
     Notice,
     TelegramTarget,
+    RelayEvent,
 ]

@@ -1,0 +1,128 @@
+"""The team relay's event log in the shared database: store once, notify desks, read after a cursor.
+
+Writers (relays) insert with `ON CONFLICT DO NOTHING` on (kind, dedupe_key), so
+two relays behind a load balancer never store one event twice, and send
+`NOTIFY kapusta_events, '<id>'` in the same transaction (PostgreSQL delivers it
+at commit). Every insert first takes one transaction-scoped advisory lock:
+ids are then committed in the order they were handed out, so a desk that has
+seen id N may read `id > N` next and never skip a row committed later with a
+smaller id. (Ids still have holes — a conflicting insert consumes one — but a
+hole is never filled afterwards.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from kapusta_desktop.store.models import RelayEvent
+
+CHANNEL = "kapusta_events"
+# pg_advisory_xact_lock key serialising relay inserts ("KAPU" in ASCII).
+INSERT_LOCK_KEY = 0x4B415055
+MAX_DEDUPE_KEY = 200
+TABLE = RelayEvent._meta.table_name  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class NewRelayEvent:
+    kind: str
+    dedupe_key: str
+    payload: dict[str, Any]
+    entry_id: str | None = None
+    call_id: str | None = None
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredRelayEvent:
+    id: int
+    kind: str
+    entry_id: str | None
+    call_id: str | None
+    seq: int | None
+    payload: dict[str, Any]
+    received_at: dt.datetime | None
+
+
+def canonical_hash(value: Any) -> str:
+    """A stable digest of a JSON-like value (key order and spacing do not matter)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fit_dedupe_key(key: str) -> str:
+    """Keys longer than the column are replaced by their digest (still unique, still deterministic)."""
+    if len(key) <= MAX_DEDUPE_KEY:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def is_postgres(database: peewee.Database) -> bool:
+    return isinstance(database, peewee.PostgresqlDatabase)
+
+
+def store_relay_event(database: peewee.Database, event: NewRelayEvent, *, relay: str | None = None) -> int | None:
+    """Insert the event once and notify desks; the new id, or None when it was stored before."""
+    p = database.param
+    payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with database.atomic():
+        if is_postgres(database):
+            database.execute_sql(f"SELECT pg_advisory_xact_lock({p})", (INSERT_LOCK_KEY,))
+        cursor = database.execute_sql(
+            f"INSERT INTO {TABLE} (kind, dedupe_key, entry_id, call_id, seq, payload, relay, received_at) "
+            f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}) "
+            "ON CONFLICT (kind, dedupe_key) DO NOTHING RETURNING id",
+            (
+                event.kind,
+                fit_dedupe_key(event.dedupe_key),
+                event.entry_id,
+                event.call_id,
+                event.seq,
+                payload,
+                relay,
+                now,
+            ),
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        new_id = int(row[0])
+        if is_postgres(database):
+            database.execute_sql(f"SELECT pg_notify({p}, {p})", (CHANNEL, str(new_id)))
+    return new_id
+
+
+SELECT_AFTER = (
+    f"SELECT id, kind, entry_id, call_id, seq, payload, received_at FROM {TABLE} WHERE id > %s ORDER BY id LIMIT %s"
+)
+SELECT_LATEST = f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}"
+
+
+def row_to_event(row: tuple[Any, ...]) -> StoredRelayEvent:
+    event_id, kind, entry_id, call_id, seq, payload, received_at = row
+    return StoredRelayEvent(
+        id=int(event_id),
+        kind=str(kind),
+        entry_id=entry_id,
+        call_id=call_id,
+        seq=int(seq) if seq is not None else None,
+        payload=json.loads(payload) if isinstance(payload, str) else dict(payload or {}),
+        received_at=received_at,
+    )
+
+
+def events_after(database: peewee.Database, after_id: int, *, limit: int = 500) -> list[StoredRelayEvent]:
+    """Stored events with id > after_id, oldest first."""
+    sql = SELECT_AFTER.replace("%s", database.param)
+    return [row_to_event(row) for row in database.execute_sql(sql, (after_id, limit)).fetchall()]
+
+
+def latest_event_id(database: peewee.Database) -> int:
+    return int(database.execute_sql(SELECT_LATEST).fetchone()[0])
