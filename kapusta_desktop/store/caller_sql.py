@@ -74,6 +74,16 @@ def _on_index(db: peewee.Database, field: peewee.Field) -> str:
     return f" INDEXED BY {quote_name(db, name)}" if name in known.split("\n") else ""
 
 
+def _unindexed(db: peewee.Database, column: str) -> str:
+    """`+col` on SQLite (an expression: no index walked for it); PostgreSQL has no unary plus for every type."""
+    return f"+{column}" if isinstance(db, peewee.SqliteDatabase) else column
+
+
+def _off(db: peewee.Database, column: str) -> str:
+    """A boolean flag is false: `+col = 0` on SQLite, `col = FALSE` on PostgreSQL (no boolean = integer there)."""
+    return f"{_unindexed(db, column)} = 0" if isinstance(db, peewee.SqliteDatabase) else f"{column} = FALSE"
+
+
 def _deal_columns(db: peewee.Database, alias: str) -> str:
     cols = (Deal.id, Deal.b24_id, Deal.title, Deal.stage_id, Deal.amount, Deal.currency, Deal.is_vip,
             Deal.responsible, Deal.date_create)
@@ -81,7 +91,7 @@ def _deal_columns(db: peewee.Database, alias: str) -> str:
 
 
 def _open_deal(db: peewee.Database, alias: str) -> str:
-    return f"+{alias}.{_c(db, Deal.closed)} = 0 AND +{alias}.{_c(db, Deal.deleted)} = 0"
+    return f"{_off(db, f'{alias}.{_c(db, Deal.closed)}')} AND {_off(db, f'{alias}.{_c(db, Deal.deleted)}')}"
 
 
 def _deals_of_contact(db: peewee.Database) -> str:
@@ -106,10 +116,12 @@ def _deals_of_company(db: peewee.Database) -> str:
 
 def _task_select(db: peewee.Database, probe: peewee.Field) -> str:
     # `+deadline`: an expression, so SQLite cannot answer the ORDER BY by walking the deadline index.
-    cols = f"t.{_c(db, Task.id)}, t.{_c(db, Task.title)}, +t.{_c(db, Task.deadline)}, t.{_c(db, Task.status)}"
+    cols = (f"t.{_c(db, Task.id)}, t.{_c(db, Task.title)}, {_unindexed(db, f't.{_c(db, Task.deadline)}')}, "
+            f"t.{_c(db, Task.status)}")
     statuses = ", ".join(str(s) for s in OPEN_TASK_STATUSES)
-    return (f"SELECT {cols} FROM {_t(db, Task)} t{_on_index(db, probe)} WHERE +t.{_c(db, Task.status)} IN ({statuses}) "
-            f"AND +t.{_c(db, Task.deleted)} = 0 AND ")
+    return (f"SELECT {cols} FROM {_t(db, Task)} t{_on_index(db, probe)} "
+            f"WHERE {_unindexed(db, f't.{_c(db, Task.status)}')} IN ({statuses}) "
+            f"AND {_off(db, f't.{_c(db, Task.deleted)}')} AND ")
 
 
 def _tasks_sql(db: peewee.Database, deal_ids: str | None, by_contact: bool) -> str:
@@ -164,7 +176,7 @@ def _contacts_sql(db: peewee.Database, ids: str) -> str:
         f"{co}.{_c(db, Company.responsible)} "
         f"FROM {_t(db, Contact)} {c} LEFT JOIN {_t(db, Company)} {co} "
         f"ON {co}.{_c(db, Company.id)} = {c}.{_c(db, Contact.company)} "
-        f"WHERE {c}.{_c(db, Contact.id)} IN {ids} AND +{c}.{_c(db, Contact.deleted)} = 0"
+        f"WHERE {c}.{_c(db, Contact.id)} IN {ids} AND {_off(db, f'{c}.{_c(db, Contact.deleted)}')}"
     )
 
 
@@ -172,7 +184,7 @@ def _companies_sql(db: peewee.Database, ids: str) -> str:
     cols = ", ".join(_c(db, f) for f in (Company.id, Company.b24_id, Company.title, Company.is_vip,
                                          Company.responsible))
     return (f"SELECT {cols} FROM {_t(db, Company)} WHERE {_c(db, Company.id)} IN {ids} "
-            f"AND +{_c(db, Company.deleted)} = 0")
+            f"AND {_off(db, _c(db, Company.deleted))}")
 
 
 def _leads_sql(db: peewee.Database, ids: str) -> str:

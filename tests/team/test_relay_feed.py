@@ -1,0 +1,213 @@
+"""Desks receive team events: LISTEN/NOTIFY while online, catch-up by id after a stop, each event once, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import httpx
+import peewee
+import pytest
+
+from kapusta_desktop.domain.pbx_events import CallEvent, MangoEvent
+from kapusta_desktop.integrations.mango.signing import signed_form
+from kapusta_desktop.integrations.relay.desk_events import MangoEventDispatcher
+from kapusta_desktop.integrations.relay.server import RelayServer
+from kapusta_desktop.services.bus import EventBus
+from kapusta_desktop.services.call_desk import CallDesk, CallEnded, CallRinging
+from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.models import RelayEvent, SyncCursor
+from kapusta_desktop.store.relay_events import StoredRelayEvent
+from kapusta_desktop.store.relay_feed import APPLICATION_NAME, RelayFeed
+from tests.services.calls_fixtures import build_cache
+
+KEY, SALT = "team-key", "team-salt"
+
+
+def call_event(n: int, seq: int = 1, state: str = "Appeared", ext: str = "102") -> dict[str, Any]:
+    return {"entry_id": f"entry-{n}", "call_id": f"call-{n}", "timestamp": 1767250800 + n, "seq": seq,
+            "call_state": state, "location": "abonent", "from": {"number": "79161234567"},
+            "to": {"extension": ext, "number": "74951234567"}}
+
+
+@pytest.fixture
+def pg(pg_url: str) -> Iterator[peewee.Database]:
+    database = init_db(pg_url)  # the desk's own cache is the shared database (team mode)
+    yield database
+    close_db()
+
+
+@pytest.fixture
+async def relay(pg: peewee.Database, pg_url: str) -> AsyncIterator[RelayServer]:
+    server = RelayServer(open_database(pg_url), mango_api_key=KEY, mango_api_salt=SALT, port=0)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def post_calls(url: str, events: list[dict[str, Any]]) -> None:
+    async with httpx.AsyncClient() as client:
+        for payload in events:
+            r = await client.post(f"{url}/mango/events/call", data=signed_form(KEY, SALT, payload))
+            assert r.status_code == 200
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.anyio
+async def test_a_desk_feed_gets_events_by_notify_and_the_call_desk_pops_up(
+    pg: peewee.Database, pg_url: str, relay: RelayServer
+) -> None:
+    build_cache()
+    bus = EventBus()
+    rung: list[CallRinging] = []
+    ended: list[CallEnded] = []
+    bus.subscribe(CallRinging, rung.append)
+    bus.subscribe(CallEnded, ended.append)
+    desk = CallDesk(bus, pg, desk_extensions=lambda: ["102"])
+    # A long poll interval: only the NOTIFY can bring the event in quickly.
+    feed = RelayFeed(pg_url, MangoEventDispatcher(desk.handle), cursor_name="desk-102", poll_seconds=60)
+    await feed.start()
+    try:
+        await wait_for(feed.connected.is_set)
+        started = asyncio.get_running_loop().time()
+        await post_calls(relay.url, [call_event(1)])
+        await wait_for(lambda: len(rung) == 1, timeout=5)
+        assert asyncio.get_running_loop().time() - started < 2.0
+        assert rung[0].extension == "102" and rung[0].entry_id == "entry-1"
+        assert rung[0].card.best is not None and rung[0].card.best.name == "Сергеев Пётр"
+        await post_calls(relay.url, [call_event(1, seq=2, state="Disconnected")])
+        await wait_for(lambda: len(ended) == 1, timeout=5)
+    finally:
+        await feed.stop()
+    assert SyncCursor.get(SyncCursor.name == "relay_feed:desk-102").value == str(feed.applied_id)
+    assert feed.applied_id == RelayEvent.select(peewee.fn.MAX(RelayEvent.id)).scalar()
+
+
+@pytest.mark.anyio
+async def test_a_stopped_desk_catches_up_after_restart_missing_nothing_and_repeating_nothing(
+    pg: peewee.Database, pg_url: str, relay: RelayServer
+) -> None:
+    got: list[StoredRelayEvent] = []
+    feed = RelayFeed(pg_url, got.append, cursor_name="desk-7", poll_seconds=60)
+    await post_calls(relay.url, [call_event(0)])  # before the desk ever joined: not replayed
+    await feed.start()
+    await wait_for(feed.connected.is_set)
+    await post_calls(relay.url, [call_event(1)])
+    await wait_for(lambda: len(got) == 1)
+    await feed.stop()
+
+    await post_calls(relay.url, [call_event(n) for n in range(2, 12)])  # while the desk is offline
+    # The desk restarts: a new feed object, only the cursor in the database remembers.
+    again = RelayFeed(pg_url, got.append, cursor_name="desk-7", poll_seconds=60)
+    await again.start()
+    try:
+        await wait_for(lambda: len(got) == 11)
+        await post_calls(relay.url, [call_event(n) for n in range(12, 15)])
+        await wait_for(lambda: len(got) == 14)
+        await asyncio.sleep(0.2)  # nothing more arrives
+    finally:
+        await again.stop()
+    assert [e.call_id for e in got] == [f"call-{n}" for n in range(1, 15)]
+    ids = [e.id for e in got]
+    assert ids == sorted(set(ids))
+
+
+@pytest.mark.anyio
+async def test_a_feed_survives_a_dropped_connection(pg: peewee.Database, pg_url: str, relay: RelayServer) -> None:
+    import psycopg2
+
+    got: list[StoredRelayEvent] = []
+    feed = RelayFeed(pg_url, got.append, cursor_name="desk-drop", poll_seconds=60)
+    await feed.start()
+    try:
+        await wait_for(feed.connected.is_set)
+        admin = psycopg2.connect(pg_url)
+        admin.autocommit = True
+        with admin.cursor() as cur:  # the server drops the desk's LISTEN connection
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = %s AND datname = current_database()", (APPLICATION_NAME,))
+        admin.close()
+        await wait_for(lambda: not feed.connected.is_set(), timeout=5)
+        await post_calls(relay.url, [call_event(n) for n in range(3)])  # sent while the desk reconnects
+        await wait_for(lambda: len(got) == 3, timeout=10)
+    finally:
+        await feed.stop()
+    assert [e.call_id for e in got] == ["call-0", "call-1", "call-2"]
+
+
+async def start_relay_process(pg_url: str, name: str) -> tuple[asyncio.subprocess.Process, str]:
+    env = dict(os.environ, KAPUSTA_MANGO_API_KEY=KEY, KAPUSTA_MANGO_API_SALT=SALT)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kapusta_desktop", "relay", "--port", "0", "--database-url", pg_url, "--name", name,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env,
+    )
+    assert proc.stdout is not None
+    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+    match = re.search(r"listening on (http://\S+)", line)
+    assert match, line
+    return proc, match.group(1)
+
+
+@pytest.mark.anyio
+async def test_a_relay_killed_mid_stream_loses_no_event_that_got_a_200(pg: peewee.Database, pg_url: str) -> None:
+    got: list[MangoEvent] = []
+    feed = RelayFeed(pg_url, MangoEventDispatcher(got.append), cursor_name="desk-kill", poll_seconds=60)
+    await feed.start()
+    (proc_a, url_a), (proc_b, url_b) = await asyncio.gather(
+        start_relay_process(pg_url, "relay-a"), start_relay_process(pg_url, "relay-b"))
+    events = [call_event(n, seq=s, state=st) for n in range(40) for s, st in ((1, "Appeared"), (2, "Disconnected"))]
+    acked: set[tuple[str, int]] = set()
+    refused: list[dict[str, Any]] = []
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+
+            async def send(url: str, payload: dict[str, Any]) -> None:
+                try:
+                    r = await client.post(f"{url}/mango/events/call", data=signed_form(KEY, SALT, payload))
+                except httpx.TransportError:
+                    refused.append(payload)
+                    return
+                if r.status_code == 200:
+                    acked.add((payload["call_id"], payload["seq"]))
+                else:
+                    refused.append(payload)
+
+            sends = []
+            for i, payload in enumerate(events):
+                if i == len(events) // 2:
+                    proc_b.send_signal(signal.SIGKILL)  # mid-stream, with requests in flight
+                sends.append(asyncio.create_task(send(url_a if i % 2 else url_b, payload)))
+                await asyncio.sleep(0.003)
+            await asyncio.gather(*sends)
+            assert refused, "the killed relay should have refused something"
+            # The PBX side (or the load balancer) tries again elsewhere: relay A takes the rest.
+            for payload in list(refused):
+                await send(url_a, payload)
+    finally:
+        for proc in (proc_a, proc_b):
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+            await proc.wait()
+    assert proc_a.returncode == 0
+    stored = {(r.call_id, r.seq) for r in RelayEvent.select()}
+    assert acked <= stored
+    assert stored == {(e["call_id"], e["seq"]) for e in events}
+    assert RelayEvent.select().count() == len(events)
+    try:
+        await wait_for(lambda: len(got) == len(events), timeout=10)
+    finally:
+        await feed.stop()
+    legs = [(e.call_id, e.seq) for e in got if isinstance(e, CallEvent)]
+    assert sorted(legs) == sorted(stored) and len(set(legs)) == len(legs)
