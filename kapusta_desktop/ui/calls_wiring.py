@@ -18,9 +18,13 @@ from PySide6.QtGui import QAction
 
 from kapusta_desktop.integrations.mango.demo import DEMO_KEY, DEMO_SALT
 from kapusta_desktop.integrations.mango.listener import DEFAULT_BASE_PATH, DEFAULT_HOST, DEFAULT_PORT, MangoListener
+from kapusta_desktop.paths import resolve_profile
+from kapusta_desktop.redact import redact
 from kapusta_desktop.secret_store import MANGO_API_KEY, MANGO_API_SALT, SecretStore
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.call_desk import DESK_EXTENSIONS_KEY, CallDesk
+from kapusta_desktop.services.team_feed import FEED_LABEL, desk_cursor_name, start_team_feed, team_database_url
+from kapusta_desktop.store.relay_feed import RelayFeed
 from kapusta_desktop.store.setting_values import get_value, set_value
 from kapusta_desktop.ui.call_popup import PopupManager
 from kapusta_desktop.ui.calls_view import CallsView, MissedCallsView
@@ -54,6 +58,7 @@ class CallsRuntime:
             window.add_view("calls", translate("MainWindow", "Calls"), self.calls_view)
             window.add_view("missed_calls", translate("MainWindow", "Missed calls"), self.missed_view)
         self.listener: MangoListener | None = None
+        self.team_feed: RelayFeed | None = None  # team mode: events from the relay through PostgreSQL
         self._expire_timer = QTimer()
         self._expire_timer.setInterval(EXPIRE_EVERY_MS)
         self._expire_timer.timeout.connect(self.expire_stale)
@@ -100,6 +105,10 @@ class CallsRuntime:
     async def start(self) -> None:
         if not (self.demo or get_value("mango.enabled", False)):
             return
+        team_url = None if self.demo else team_database_url()
+        if team_url is not None:
+            await self._start_team_feed(team_url)
+            return
         secrets = self.secrets or SecretStore()
         key, salt = secrets.get(MANGO_API_KEY), secrets.get(MANGO_API_SALT)
         if self.demo and not (key and salt):
@@ -127,11 +136,26 @@ class CallsRuntime:
         self._state("online", translate("CallsRuntime", "listening on %1").replace("%1", self.listener.url))
         self._expire_timer.start()
 
+    async def _start_team_feed(self, url: str) -> None:
+        """Team mode: the PBX posts to the relay; this desk follows the shared event log (no key/salt here)."""
+        try:
+            self.team_feed = await start_team_feed(self.desk, url, cursor_name=desk_cursor_name(resolve_profile().root))
+        except Exception as exc:  # the shared database is unreachable: say so, the views still work
+            reason = redact(str(exc).strip() or type(exc).__name__)
+            log.warning("team event feed cannot start: %s", reason)
+            self._state("error", translate("CallsRuntime", "listener cannot start: %1").replace("%1", reason))
+            return
+        self._state("online", translate("CallsRuntime", "listening on %1").replace("%1", FEED_LABEL))
+        self._expire_timer.start()
+
     async def stop(self) -> None:
         """Stop taking events first, then let the pop-ups go; safe to call twice."""
         self._expire_timer.stop()
         for task in list(self._tasks):
             task.cancel()
+        if self.team_feed is not None:
+            await self.team_feed.stop()
+            self.team_feed = None
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None

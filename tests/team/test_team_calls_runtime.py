@@ -1,0 +1,97 @@
+"""A desk in team mode: the call runtime follows the relay's events through PostgreSQL and pops up the card."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import peewee
+import pytest
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from kapusta_desktop.integrations.mango.signing import signed_form
+from kapusta_desktop.integrations.relay.server import RelayServer
+from kapusta_desktop.paths import DATABASE_URL_ENV
+from kapusta_desktop.services.bus import EventBus
+from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.setting_values import set_value
+from kapusta_desktop.ui.calls_wiring import CallsRuntime
+from tests.services.calls_fixtures import build_cache
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")
+KEY, SALT = "team-key", "team-salt"
+
+
+class Window(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: dict[str, QWidget] = {}
+        self.states: list[tuple[str, str, str]] = []
+
+    def add_view(self, key: str, title: str, widget: QWidget) -> None:
+        self.views[key] = widget
+
+    def set_connection_state(self, system: str, state: str, text: str) -> None:
+        self.states.append((system, state, text))
+
+
+@pytest.fixture
+def pg(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[peewee.Database]:
+    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+    database = init_db(pg_url)
+    yield database
+    close_db()
+
+
+@pytest.mark.anyio
+async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database, pg_url: str, qtbot) -> None:  # type: ignore[no-untyped-def]
+    build_cache()
+    set_value("mango.enabled", True)
+    set_value("mango.desk_extensions", ["101"])
+    relay = RelayServer(open_database(pg_url), mango_api_key=KEY, mango_api_salt=SALT, port=0)
+    await relay.start()
+    window = Window()
+    qtbot.addWidget(window)
+    runtime = CallsRuntime(window, EventBus(), pg)
+    await runtime.start()  # no Mango key/salt on the desk: team mode does not need them
+    try:
+        assert runtime.listener is None and runtime.team_feed is not None
+        assert window.states[-1][:2] == ("mango", "online") and "PostgreSQL" in window.states[-1][2]
+        appeared = {"entry_id": "e-1", "call_id": "c-1", "seq": 1, "call_state": "Appeared", "location": "abonent",
+                    "from": {"number": "79161234567"}, "to": {"extension": "101", "number": "74951234567"}}
+        async with httpx.AsyncClient() as http:
+            r = await http.post(relay.url + "/mango/events/call", data=signed_form(KEY, SALT, appeared))
+        assert r.status_code == 200
+        for _ in range(500):
+            if runtime.popups.popups:
+                break
+            await asyncio.sleep(0.01)
+        [popup] = runtime.popups.popups.values()
+        assert popup.name.text() == "Сергеев Пётр"
+    finally:
+        await runtime.stop()
+        await runtime.stop()
+        await relay.stop()
+    assert runtime.team_feed is None
+
+
+@pytest.mark.anyio
+async def test_a_team_desk_with_the_database_down_says_so(qtbot, monkeypatch: pytest.MonkeyPatch, db) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv(DATABASE_URL_ENV, f"postgresql://kapusta:secret-pass@127.0.0.1:{port}/none")
+    set_value("mango.enabled", True)
+    window = Window()
+    qtbot.addWidget(window)
+    runtime = CallsRuntime(window, EventBus(), db)
+    await runtime.start()
+    try:
+        assert runtime.team_feed is None and runtime.listener is None
+        assert window.states[-1][:2] == ("mango", "error")
+        assert "secret-pass" not in window.states[-1][2]
+    finally:
+        await runtime.stop()
