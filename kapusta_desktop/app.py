@@ -445,6 +445,8 @@ def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    import kapusta_desktop.ui.pyside_refcounts  # noqa: F401  (first: guards against PySide6 6.12.0's refcount bug)
+
     options = options or DeskOptions()
     profile: Profile | None = resolve_profile(args.profile, demo=args.demo).ensure()
     setup_logging(profile, args.log_level)
