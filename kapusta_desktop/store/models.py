@@ -287,7 +287,6 @@ class OutboxEntry(BaseModel):
         indexes = ((("target", "state", "id"), False), (("entity_type", "entity_id"), False))
 
 
-
 class RequestBudget(BaseModel):
     """Team mode: one leaky bucket shared by every desk calling the same portal (store/request_budget.py).
 

@@ -58,7 +58,7 @@ from kapusta_desktop.integrations.bitrix24.errors import (
     ServerError,
     error_from_payload,
 )
-from kapusta_desktop.integrations.bitrix24.limits import LeakyBucket, LimitConfig, OperatingTracker
+from kapusta_desktop.integrations.bitrix24.limits import LeakyBucket, LimitConfig, OperatingTracker, RequestLimiter
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +105,15 @@ class Bitrix24Client:
     def __init__(self, auth: Auth, *, limits: LimitConfig | None = None, timeout: float = 30.0,
                  max_retries: int = 6, backoff_base: float = 0.5, backoff_max: float = 30.0,
                  ca_bundle: str | None = None, transport: httpx.AsyncBaseTransport | None = None,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, limiter: RequestLimiter | None = None) -> None:
         self.auth = auth
         self.limits = limits or LimitConfig()
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.stats = ClientStats()
-        self.bucket = LeakyBucket(self.limits.rate, self.limits.burst - self.limits.headroom)
+        # A team passes one limiter shared by every desk; alone, the desk keeps its own bucket.
+        self.bucket: RequestLimiter = limiter or LeakyBucket(self.limits.rate, self.limits.burst - self.limits.headroom)
         self.operating = OperatingTracker(self.limits)
         self._rng = random.Random(seed)
         verify: ssl.SSLContext | bool = True

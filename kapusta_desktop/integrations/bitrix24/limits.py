@@ -15,7 +15,7 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,19 @@ class LimitConfig:
             raise ValueError("rate must be > 0 and burst >= 1")
         if not 0 <= self.headroom < self.burst:
             raise ValueError("headroom must be >= 0 and below burst")
+
+
+class RequestLimiter(Protocol):
+    """What the client asks before each HTTP request. `LeakyBucket` is the desk's own; a team of desks
+    passes one shared by all of them (store/request_budget.py), so together they stay under the portal's limit."""
+
+    async def acquire(self) -> float:
+        """Wait until one request fits, count it, return the seconds waited."""
+        ...
+
+    def fill(self) -> None:
+        """The portal answered QUERY_LIMIT_EXCEEDED: treat the bucket as full."""
+        ...
 
 
 class LeakyBucket:
