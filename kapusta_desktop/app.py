@@ -237,7 +237,8 @@ class Desk:
         await self.calls.start()
         await self.notices.start()
         webhook = self.sandboxes.webhook_url if self.sandboxes is not None else None
-        self.sync = sync_runtime_from_settings(self.window, self.bus, webhook_url=webhook, secrets=self.secrets)
+        self.sync = sync_runtime_from_settings(self.window, self.bus, webhook_url=webhook, secrets=self.secrets,
+                                               profile_root=self.profile.root)
         if self.sync is not None:
             self._unsubscribe_sync = self.bus.subscribe(SyncStatus, self._first_sync_done)
             self.sync.start()

@@ -139,15 +139,19 @@ async def _sync(args: argparse.Namespace, profile: object) -> int:
     bar = ProgressBar(sys.stderr)
     if not 0 <= args.retries <= 20:
         raise ValueError("--retries must be within 0..20")
-    client = Bitrix24Client(WebhookAuth(url), ca_bundle=ca_bundle, max_retries=args.retries)
+    from kapusta_desktop.services.team_sync import team_sync
+
+    team = team_sync(url, profile.root)  # type: ignore[attr-defined]
+    client = Bitrix24Client(WebhookAuth(url), ca_bundle=ca_bundle, max_retries=args.retries, limiter=team.limiter)
     try:
-        engine = SyncEngine(client, EventBus(), call_logger=push_call_log, on_progress=bar)
+        engine = SyncEngine(client, EventBus(), call_logger=push_call_log, on_progress=bar, worker_id=team.worker_id)
         full = args.full or not has_full_sync()
         report = await engine.sync_now(full=full, reconcile=args.reconcile)
         bar.close()
         status = engine.status()
     finally:
         await client.aclose()
+        team.close()
         if sandbox is not None:
             await sandbox.stop()
     pull = report.pull

@@ -11,6 +11,7 @@ after the window is shown and `await stop()` before the store closes.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
@@ -77,6 +78,7 @@ class SyncRuntime:
 
         self.window = window
         self.engine = engine
+        self.team: Any = None  # services/team_sync.TeamSync in team mode: closed with the runtime
         self.signals = SyncSignals(bus)
         self.signals.statusChanged.connect(self._show_status)
         self.signals.progress.connect(self._show_progress)
@@ -103,6 +105,8 @@ class SyncRuntime:
             await self.actions.wait()  # a discard reading Bitrix24 finishes before the client closes
         await self.engine.stop()
         await self.engine.client.aclose()
+        if self.team is not None:
+            self.team.close()
         self.signals.close()
 
     def _show_status(self, status: SyncStatus) -> None:
@@ -133,12 +137,14 @@ class SyncRuntime:
 
 
 def sync_runtime_from_settings(
-    window: Any, bus: EventBus, *, webhook_url: str | None = None, secrets: Any = None
+    window: Any, bus: EventBus, *, webhook_url: str | None = None, secrets: Any = None,
+    profile_root: Path | None = None,
 ) -> SyncRuntime | None:
     """The runtime for this desk's settings, or None (status bar says why) when Bitrix24 is not set up.
 
     `webhook_url` overrides the keyring (the demo's sandbox). The interval comes from
-    `sync.interval_seconds`, the VIP amount from the notice rules.
+    `sync.interval_seconds`, the VIP amount from the notice rules. In team mode the desk pushes under its own
+    name (host + `profile_root`) and shares the team's Bitrix24 request budget (services/team_sync.py).
     """
     from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeConfigError
     from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
@@ -173,7 +179,18 @@ def sync_runtime_from_settings(
         vip = NoticeConfig.from_json(get_value("notices.config")).vip_amount_threshold
     except NoticeConfigError:
         vip = None
-    client = Bitrix24Client(WebhookAuth(url))
+    from kapusta_desktop.paths import resolve_profile
+    from kapusta_desktop.services.team_sync import team_sync
+
+    try:
+        team = team_sync(url, profile_root or resolve_profile().root)
+    except Exception as exc:  # the shared database is down: say so rather than push without the team's budget
+        log.warning("team sync set-up failed: %s", exc)
+        say("error", str(exc))
+        return None
+    client = Bitrix24Client(WebhookAuth(url), limiter=team.limiter)
     engine = SyncEngine(client, bus, interval=float(get_value("sync.interval_seconds", 30)),
-                        rules=EventRules(vip_amount=vip), call_logger=push_call_log)
-    return SyncRuntime(window, bus, engine)
+                        rules=EventRules(vip_amount=vip), call_logger=push_call_log, worker_id=team.worker_id)
+    runtime = SyncRuntime(window, bus, engine)
+    runtime.team = team
+    return runtime

@@ -1,0 +1,49 @@
+"""What the sync engine needs to run as one desk of a team (a shared PostgreSQL cache).
+
+Alone, a desk pushes as "desk" and keeps its own request bucket. In team mode
+(KAPUSTA_DATABASE_URL names PostgreSQL) it pushes under a name of its own, so
+the shared outbox's claims tell desks apart (store/outbox_claims.py), and its
+Bitrix24 client takes requests from the bucket all desks share for the portal
+(store/request_budget.py), so together they stay under the portal's limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
+from kapusta_desktop.services.team_feed import desk_cursor_name, team_database_url
+from kapusta_desktop.store.request_budget import SharedRequestBudget
+
+SOLO_WORKER = "desk"
+
+
+@dataclass
+class TeamSync:
+    worker_id: str
+    limiter: SharedRequestBudget | None = None  # None: the client's own bucket
+
+    def close(self) -> None:
+        if self.limiter is not None:
+            self.limiter.close()
+
+
+def budget_key(portal_url: str) -> str:
+    """The portal's bucket counts per portal (and address): one shared bucket per portal host."""
+    host = urlsplit(portal_url).hostname
+    if not host:
+        raise ValueError("the Bitrix24 address has no host name")
+    return f"bitrix24:{host.lower()}"
+
+
+def team_sync(portal_url: str, profile_root: Path, limits: LimitConfig | None = None) -> TeamSync:
+    """The worker name and request limiter for this desk: shared ones in team mode, the solo defaults otherwise."""
+    url = team_database_url()
+    if url is None:
+        return TeamSync(SOLO_WORKER)
+    limits = limits or LimitConfig()
+    budget = SharedRequestBudget.open(url, key=budget_key(portal_url), rate=limits.rate,
+                                      capacity=limits.burst - limits.headroom)
+    return TeamSync(desk_cursor_name(profile_root), budget)

@@ -1,0 +1,47 @@
+"""A desk joins the team's outbox and request budget only when its cache is the shared PostgreSQL."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
+from kapusta_desktop.paths import DATABASE_URL_ENV
+from kapusta_desktop.services.team_sync import SOLO_WORKER, budget_key, team_sync
+from kapusta_desktop.store.db import close_db, init_db
+from kapusta_desktop.store.request_budget import budget_row
+
+WEBHOOK = "https://Portal.bitrix24.ru/rest/1/abcdef/"
+
+
+def test_a_desk_alone_keeps_its_own_bucket_and_the_solo_worker_name(tmp_path: Path) -> None:
+    team = team_sync(WEBHOOK, tmp_path)
+    assert (team.worker_id, team.limiter) == (SOLO_WORKER, None)
+
+
+def test_a_team_desk_gets_its_own_worker_name_and_the_portal_s_shared_budget(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    init_db(pg_url)
+    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+    first = team_sync(WEBHOOK, tmp_path / "desk1", LimitConfig.enterprise())
+    second = team_sync(WEBHOOK, tmp_path / "desk2", LimitConfig.enterprise())
+    try:
+        assert first.worker_id.startswith(socket.gethostname()[:40] + ":")
+        assert first.worker_id != second.worker_id and len(first.worker_id) <= 64
+        assert first.limiter is not None and second.limiter is not None
+        assert first.limiter.key == second.limiter.key == "bitrix24:portal.bitrix24.ru"
+        assert (first.limiter.rate, first.limiter.capacity) == (5.0, 249.0)
+        assert first.limiter.try_take() and second.limiter.try_take()
+        row = budget_row("bitrix24:portal.bitrix24.ru")
+        assert row is not None and row.level == pytest.approx(2.0, abs=0.1)  # one bucket for both desks
+    finally:
+        first.close()
+        second.close()
+        close_db()
+
+
+def test_the_budget_key_needs_a_portal_host() -> None:
+    with pytest.raises(ValueError, match="host"):
+        budget_key("not a url")
