@@ -5,20 +5,31 @@ reached by the PBX (it sits behind NAT); the relay stores the PBX's events and
 the desk follows them with a `RelayFeed`, handing each to the same
 `CallDesk.handle` the local listener would call. Each desk keeps its own
 cursor (host name + profile), so a desk that was off catches up on start.
+
+Settings live in the shared database in team mode, so `mango.desk_extensions`
+would be one list for every desk: `KAPUSTA_DESK_EXTENSIONS` (e.g. `102` or
+`101,105`) in a desk's environment gives that desk its own, and a call then
+pops up only on the desks whose extension rings.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from kapusta_desktop.integrations.relay.desk_events import MangoEventDispatcher
 from kapusta_desktop.paths import DATABASE_URL_ENV
 from kapusta_desktop.services.call_desk import CallDesk
+from kapusta_desktop.services.settings_fields import FieldError, parse_extensions
 from kapusta_desktop.store.relay_feed import POLL_SECONDS, RelayFeed
 
+log = logging.getLogger(__name__)
+
+DESK_EXTENSIONS_ENV = "KAPUSTA_DESK_EXTENSIONS"
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgres+", "postgresql+")
 FEED_LABEL = "kapusta_events (PostgreSQL)"  # how the desk's status names its event source
 
@@ -27,6 +38,26 @@ def team_database_url() -> str | None:
     """The shared PostgreSQL URL when this desk runs in team mode, else None."""
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     return url if url.startswith(POSTGRES_SCHEMES) else None
+
+
+def desk_extensions_from_env() -> list[str] | None:
+    """This desk's own extensions from KAPUSTA_DESK_EXTENSIONS; None when unset. Raises FieldError when invalid."""
+    text = os.environ.get(DESK_EXTENSIONS_ENV, "").strip()
+    if not text:
+        return None
+    return parse_extensions(DESK_EXTENSIONS_ENV, text)
+
+
+def desk_extensions_source() -> Callable[[], list[str]] | None:
+    """What CallDesk takes as `desk_extensions` when the environment names them; None: the shared setting."""
+    try:
+        extensions = desk_extensions_from_env()
+    except FieldError as exc:  # a bad value must not stop the desk: say so and use the setting
+        log.error("%s ignored: %s", DESK_EXTENSIONS_ENV, exc.message)
+        return None
+    if extensions is None:
+        return None
+    return lambda: extensions
 
 
 def libpq_url(url: str) -> str:

@@ -23,7 +23,13 @@ from kapusta_desktop.redact import redact
 from kapusta_desktop.secret_store import MANGO_API_KEY, MANGO_API_SALT, SecretStore
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.call_desk import DESK_EXTENSIONS_KEY, CallDesk
-from kapusta_desktop.services.team_feed import FEED_LABEL, desk_cursor_name, start_team_feed, team_database_url
+from kapusta_desktop.services.team_feed import (
+    FEED_LABEL,
+    desk_cursor_name,
+    desk_extensions_source,
+    start_team_feed,
+    team_database_url,
+)
 from kapusta_desktop.store.relay_feed import RelayFeed
 from kapusta_desktop.store.setting_values import get_value, set_value
 from kapusta_desktop.ui.call_popup import PopupManager
@@ -46,7 +52,9 @@ class CallsRuntime:
         self.window = window
         self.demo = demo
         self.secrets = secrets  # the composition root passes the profile's store; None: the default one
-        self.desk = CallDesk(bus, database, editing=getattr(window, "service", None))
+        # KAPUSTA_DESK_EXTENSIONS gives this desk its own extensions (team desks share their settings).
+        self.desk = CallDesk(bus, database, editing=getattr(window, "service", None),
+                             desk_extensions=desk_extensions_source())
         self.popups = PopupManager(bus, self.desk, portal_url=lambda: get_value("bitrix24.portal_url"))
         if hasattr(window, "open_record"):
             self.popups.open_deal.connect(lambda deal_id: window.open_record("deal", deal_id))

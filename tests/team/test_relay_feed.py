@@ -211,3 +211,28 @@ async def test_a_relay_killed_mid_stream_loses_no_event_that_got_a_200(pg: peewe
         await feed.stop()
     legs = [(e.call_id, e.seq) for e in got if isinstance(e, CallEvent)]
     assert sorted(legs) == sorted(stored) and len(set(legs)) == len(legs)
+
+
+@pytest.mark.anyio
+async def test_a_call_to_102_pops_up_on_the_desk_of_102_only(
+    pg: peewee.Database, pg_url: str, relay: RelayServer
+) -> None:
+    build_cache()
+    rung: dict[str, list[CallRinging]] = {"101": [], "102": []}
+    feeds = []
+    for ext in rung:
+        bus = EventBus()
+        bus.subscribe(CallRinging, rung[ext].append)
+        desk = CallDesk(bus, pg, desk_extensions=lambda ext=ext: [ext])
+        feeds.append(RelayFeed(pg_url, MangoEventDispatcher(desk.handle), cursor_name=f"desk-{ext}", poll_seconds=60))
+    for feed in feeds:
+        await feed.start()
+    try:
+        await post_calls(relay.url, [call_event(1, ext="102"), call_event(2, ext="101"), call_event(3, ext="105")])
+        top = RelayEvent.select(peewee.fn.MAX(RelayEvent.id)).scalar()
+        await wait_for(lambda: all(f.applied_id == top for f in feeds))
+    finally:
+        for feed in feeds:
+            await feed.stop()
+    assert [r.entry_id for r in rung["102"]] == ["entry-1"]
+    assert [r.entry_id for r in rung["101"]] == ["entry-2"]
