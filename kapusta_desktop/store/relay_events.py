@@ -2,12 +2,15 @@
 
 Writers (relays) insert with `ON CONFLICT DO NOTHING` on (kind, dedupe_key), so
 two relays behind a load balancer never store one event twice, and send
-`NOTIFY kapusta_events, '<id>'` in the same transaction (PostgreSQL delivers it
-at commit). Every insert first takes one transaction-scoped advisory lock:
+`NOTIFY kapusta_events` in the same transaction (PostgreSQL delivers it at
+commit). The notification carries the whole row as JSON when it fits (8000
+bytes), else only the id, so a desk normally applies an event without reading
+the table. Every insert first takes one transaction-scoped advisory lock:
 ids are then committed in the order they were handed out, so a desk that has
 seen id N may read `id > N` next and never skip a row committed later with a
 smaller id. (Ids still have holes — a conflicting insert consumes one — but a
-hole is never filled afterwards.)
+hole is never filled afterwards.) For the same reason notifications arrive in
+id order.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ CHANNEL = "kapusta_events"
 # pg_advisory_xact_lock key serialising relay inserts ("KAPU" in ASCII).
 INSERT_LOCK_KEY = 0x4B415055
 MAX_DEDUPE_KEY = 200
+MAX_NOTIFY_BYTES = 7900  # PostgreSQL's NOTIFY payload limit is 8000 bytes
 TABLE = RelayEvent._meta.table_name  # type: ignore[attr-defined]
 
 
@@ -95,8 +99,37 @@ def store_relay_event(database: peewee.Database, event: NewRelayEvent, *, relay:
             return None
         new_id = int(row[0])
         if is_postgres(database):
-            database.execute_sql(f"SELECT pg_notify({p}, {p})", (CHANNEL, str(new_id)))
+            note = notification_text(new_id, event, payload, now)
+            database.execute_sql(f"SELECT pg_notify({p}, {p})", (CHANNEL, note))
     return new_id
+
+
+def notification_text(new_id: int, event: NewRelayEvent, payload_json: str, received_at: dt.datetime) -> str:
+    """The NOTIFY payload: the whole row when it fits (desks then need no read), else just the id."""
+    row = {"id": new_id, "kind": event.kind, "entry_id": event.entry_id, "call_id": event.call_id,
+           "seq": event.seq, "received_at": received_at.isoformat()}
+    text = json.dumps(row, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"payload":' + payload_json + "}"
+    return text if len(text.encode("utf-8")) <= MAX_NOTIFY_BYTES else str(new_id)
+
+
+def event_from_notification(text: str) -> StoredRelayEvent | None:
+    """The row a NOTIFY carried; None when it carried only an id (or anything unreadable): read the table then."""
+    if not text.startswith("{"):
+        return None
+    try:
+        d = json.loads(text)
+        received = d.get("received_at")
+        return StoredRelayEvent(
+            id=int(d["id"]),
+            kind=str(d["kind"]),
+            entry_id=d.get("entry_id"),
+            call_id=d.get("call_id"),
+            seq=int(d["seq"]) if d.get("seq") is not None else None,
+            payload=d["payload"] if isinstance(d.get("payload"), dict) else {},
+            received_at=dt.datetime.fromisoformat(received) if isinstance(received, str) else None,
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 SELECT_AFTER = (

@@ -1,8 +1,9 @@
 """A desk's feed of team events: LISTEN kapusta_events, catch up by id, apply each event once, in order.
 
 A background thread owns its own psycopg2 connection (autocommit): it LISTENs
-first, then reads every stored event after the last one it fetched, then waits
-on the socket for a NOTIFY (or a short poll interval) and reads again. A
+first, then reads every stored event after the last one it fetched, then takes
+events from the notifications themselves (they carry the row; an id-only one
+makes it read the table), with a safety read after each quiet poll interval. A
 dropped connection is re-opened with backoff and the read resumes from the
 same id, so a desk that was offline misses nothing. Rows go to the event loop
 (`call_soon_threadsafe`), where `on_event` runs, the applied id advances and
@@ -25,7 +26,14 @@ from typing import Any
 
 from kapusta_desktop.redact import redact
 from kapusta_desktop.store.models import SyncCursor
-from kapusta_desktop.store.relay_events import CHANNEL, SELECT_AFTER, SELECT_LATEST, StoredRelayEvent, row_to_event
+from kapusta_desktop.store.relay_events import (
+    CHANNEL,
+    SELECT_AFTER,
+    SELECT_LATEST,
+    StoredRelayEvent,
+    event_from_notification,
+    row_to_event,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +77,15 @@ class RelayFeed:
         cursor_name: str,
         poll_seconds: float = POLL_SECONDS,
         connect: Callable[[str], Any] | None = None,
+        cursor_store: tuple[Callable[[str], int | None], Callable[[str, int], None]] | None = None,
     ) -> None:
         self._url = database_url
         self._on_event = on_event
         self.cursor_name = cursor_name if cursor_name.startswith(CURSOR_PREFIX) else CURSOR_PREFIX + cursor_name
         self._poll = poll_seconds
         self._connect = connect or _psycopg2_connect
+        # Where the applied id is kept: SyncCursor in the desk's cache (a benchmark may keep it in memory).
+        self._load_cursor, self._save_cursor = cursor_store or (load_cursor, save_cursor)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -92,10 +103,10 @@ class RelayFeed:
         if self._thread is not None:
             return
         self._loop = asyncio.get_running_loop()
-        saved = load_cursor(self.cursor_name)
+        saved = self._load_cursor(self.cursor_name)
         if saved is None:
             saved = await asyncio.to_thread(self._latest_id)
-            save_cursor(self.cursor_name, saved)
+            self._save_cursor(self.cursor_name, saved)
         self.applied_id = self._fetched_id = saved
         self._stopping.clear()
         self._wake_r, self._wake_w = socket.socketpair()
@@ -117,7 +128,7 @@ class RelayFeed:
             if sock is not None:
                 sock.close()
         self._wake_r = self._wake_w = None
-        save_cursor(self.cursor_name, self.applied_id)
+        self._save_cursor(self.cursor_name, self.applied_id)
 
     @property
     def running(self) -> bool:
@@ -141,7 +152,7 @@ class RelayFeed:
             advanced = True
         if advanced:
             try:
-                save_cursor(self.cursor_name, self.applied_id)
+                self._save_cursor(self.cursor_name, self.applied_id)
             except Exception:
                 log.exception("relay feed: saving the cursor failed")
 
@@ -188,14 +199,37 @@ class RelayFeed:
     def _listen(self, conn: Any) -> None:
         wake = self._wake_r
         assert wake is not None
+        self._read_new(conn)  # catch up: everything committed before our LISTEN took effect
         while not self._stopping.is_set():
-            self._read_new(conn)
             ready, _, _ = select.select([conn, wake], [], [], self._poll)
             if wake in ready:
                 return  # stop() asked
             if conn in ready:
                 conn.poll()
-                conn.notifies.clear()  # the payload is only a hint: we read everything after our id anyway
+                notes = list(conn.notifies)
+                conn.notifies.clear()
+                self._take_notifications(conn, [n.payload for n in notes])
+            else:
+                self._read_new(conn)  # quiet for a while: a safety read in case a notification was lost
+
+    def _take_notifications(self, conn: Any, texts: list[str]) -> None:
+        """Rows carried by NOTIFY go straight to delivery (they come in id order); an id-only one means a read."""
+        batch: list[StoredRelayEvent] = []
+        for text in texts:
+            event = event_from_notification(text)
+            if event is None:
+                self._send(batch)
+                batch = []
+                self._read_new(conn)
+            elif event.id > self._fetched_id:
+                batch.append(event)
+                self._fetched_id = event.id
+        self._send(batch)
+
+    def _send(self, events: list[StoredRelayEvent]) -> None:
+        loop = self._loop
+        if events and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._deliver, events)
 
     def _read_new(self, conn: Any) -> None:
         while not self._stopping.is_set():
@@ -206,10 +240,7 @@ class RelayFeed:
                 return
             events = [row_to_event(row) for row in rows]
             self._fetched_id = events[-1].id
-            loop = self._loop
-            if loop is None or loop.is_closed():
-                return
-            loop.call_soon_threadsafe(self._deliver, events)
+            self._send(events)
             if len(rows) < BATCH:
                 return
 

@@ -15,7 +15,7 @@ from kapusta_desktop.integrations.mango.signing import signed_form
 from kapusta_desktop.integrations.relay.server import RelayServer
 from kapusta_desktop.store.db import close_db, init_db, open_database
 from kapusta_desktop.store.models import RelayEvent
-from kapusta_desktop.store.relay_events import CHANNEL
+from kapusta_desktop.store.relay_events import CHANNEL, event_from_notification
 
 KEY, SALT, TOKEN = "team-key", "team-salt", "b24-app-token-123"
 
@@ -156,8 +156,11 @@ async def test_each_stored_event_is_notified_with_its_id(relays: list[RelayServe
                 assert (await client.post(f"{relay.url}/mango/events/call", data=form)).status_code == 200
         await asyncio.sleep(0.2)
         listener.poll()
-        payloads = [n.payload for n in listener.notifies]
-        assert payloads == [str(stored()[0].id)]  # the duplicate was neither stored nor notified
+        notes = [event_from_notification(n.payload) for n in listener.notifies]
+        [row] = stored()
+        assert len(notes) == 1  # the duplicate was neither stored nor notified
+        assert notes[0] is not None and notes[0].id == row.id and notes[0].payload == row.payload
+        assert (notes[0].kind, notes[0].call_id, notes[0].seq) == ("mango:events/call", "call-7", 1)
     finally:
         listener.close()
 

@@ -236,3 +236,21 @@ async def test_a_call_to_102_pops_up_on_the_desk_of_102_only(
             await feed.stop()
     assert [r.entry_id for r in rung["102"]] == ["entry-1"]
     assert [r.entry_id for r in rung["101"]] == ["entry-2"]
+
+
+@pytest.mark.anyio
+async def test_an_event_too_big_for_a_notification_is_read_from_the_table(
+    pg: peewee.Database, pg_url: str, relay: RelayServer
+) -> None:
+    got: list[StoredRelayEvent] = []
+    feed = RelayFeed(pg_url, got.append, cursor_name="desk-big", poll_seconds=60)
+    await feed.start()
+    try:
+        await wait_for(feed.connected.is_set)
+        big = dict(call_event(2), sip_call_id="x" * 9000)  # NOTIFY then carries only the id
+        await post_calls(relay.url, [call_event(1), big, call_event(3)])
+        await wait_for(lambda: len(got) == 3, timeout=5)
+    finally:
+        await feed.stop()
+    assert [e.call_id for e in got] == ["call-1", "call-2", "call-3"]
+    assert got[1].payload["sip_call_id"] == "x" * 9000
