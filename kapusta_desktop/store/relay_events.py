@@ -73,43 +73,45 @@ def is_postgres(database: peewee.Database) -> bool:
 
 def store_relay_event(database: peewee.Database, event: NewRelayEvent, *, relay: str | None = None) -> int | None:
     """Insert the event once and notify desks; the new id, or None when it was stored before."""
-    p = database.param
     payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"), default=str)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    values = (event.kind, fit_dedupe_key(event.dedupe_key), event.entry_id, event.call_id, event.seq, payload, relay,
+              now)
+    if is_postgres(database):
+        # One statement, one round trip: lock, insert, notify, committed together (autocommit).
+        head, tail = notification_parts(event, payload, now)
+        row = database.execute_sql(PG_STORE, (INSERT_LOCK_KEY, *values, CHANNEL, head, tail)).fetchone()
+        return int(row[0]) if row else None
+    p = database.param
     with database.atomic():
-        if is_postgres(database):
-            database.execute_sql(f"SELECT pg_advisory_xact_lock({p})", (INSERT_LOCK_KEY,))
         cursor = database.execute_sql(
             f"INSERT INTO {TABLE} (kind, dedupe_key, entry_id, call_id, seq, payload, relay, received_at) "
-            f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}) "
-            "ON CONFLICT (kind, dedupe_key) DO NOTHING RETURNING id",
-            (
-                event.kind,
-                fit_dedupe_key(event.dedupe_key),
-                event.entry_id,
-                event.call_id,
-                event.seq,
-                payload,
-                relay,
-                now,
-            ),
+            f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}) ON CONFLICT (kind, dedupe_key) DO NOTHING RETURNING id",
+            values,
         )
         row = cursor.fetchone()
-        if row is None:
-            return None
-        new_id = int(row[0])
-        if is_postgres(database):
-            note = notification_text(new_id, event, payload, now)
-            database.execute_sql(f"SELECT pg_notify({p}, {p})", (CHANNEL, note))
-    return new_id
+    return int(row[0]) if row else None
 
 
-def notification_text(new_id: int, event: NewRelayEvent, payload_json: str, received_at: dt.datetime) -> str:
-    """The NOTIFY payload: the whole row when it fits (desks then need no read), else just the id."""
-    row = {"id": new_id, "kind": event.kind, "entry_id": event.entry_id, "call_id": event.call_id,
-           "seq": event.seq, "received_at": received_at.isoformat()}
-    text = json.dumps(row, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"payload":' + payload_json + "}"
-    return text if len(text.encode("utf-8")) <= MAX_NOTIFY_BYTES else str(new_id)
+# The lock is taken before the row (and its id) is made and held until the statement's transaction commits;
+# the notification carries the row (head + id + tail) when it fits, else just the id.
+PG_STORE = (
+    "WITH lock AS (SELECT pg_advisory_xact_lock(%s)), "
+    f"ins AS (INSERT INTO {TABLE} (kind, dedupe_key, entry_id, call_id, seq, payload, relay, received_at) "
+    "SELECT %s, %s, %s, %s, %s::bigint, %s, %s, %s::timestamp FROM lock "
+    "ON CONFLICT (kind, dedupe_key) DO NOTHING RETURNING id), "
+    "note AS (SELECT id, %s AS channel, %s || id::text || %s AS text FROM ins) "
+    f"SELECT id, pg_notify(channel, CASE WHEN octet_length(text) <= {MAX_NOTIFY_BYTES} THEN text ELSE id::text END) "
+    "FROM note"
+)
+
+
+def notification_parts(event: NewRelayEvent, payload_json: str, received_at: dt.datetime) -> tuple[str, str]:
+    """The NOTIFY text around the id: `{"id":` + id + the rest of the row as JSON."""
+    rest = {"kind": event.kind, "entry_id": event.entry_id, "call_id": event.call_id, "seq": event.seq,
+            "received_at": received_at.isoformat()}
+    tail = "," + json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:-1] + ',"payload":' + payload_json
+    return '{"id":', tail + "}"
 
 
 def event_from_notification(text: str) -> StoredRelayEvent | None:
