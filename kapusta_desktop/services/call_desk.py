@@ -1,7 +1,8 @@
 """The call desk: verified Mango events -> call tracker -> caller cards, call records, missed calls.
 
 No Qt here. The desk publishes plain events on the bus (CallRinging with the
-caller's card, CallAnswered, CallEnded, CallLogged, CallbackOutcome,
+caller's card, CallAnswered, CallTakenElsewhere (a colleague answered a call
+that rang here), CallEnded, CallLogged, CallbackOutcome,
 MissedCallsChanged, and the domain's MissedCall); `ui/` turns them into
 signals. Pop-ups are raised only for incoming legs ringing at this desk's
 extensions (setting `mango.desk_extensions`); every finished call with an
@@ -81,6 +82,15 @@ class CallAnswered:
     call_id: str
     extension: str | None
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CallTakenElsewhere:
+    """A call that popped up here was answered at another extension: who took it (a colleague, maybe another desk)."""
+
+    entry_id: str
+    extension: str | None
+    manager_name: str | None
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,8 @@ class CallDesk:
         elif isinstance(t, LegAnswered):
             if (t.entry_id, t.call_id) in self._popped:
                 self.bus.publish(CallAnswered(t.entry_id, t.call_id, t.extension, _utc(t.at) or self._clock()))
+            elif t.entry_id in self._cards and t.extension not in set(self._desk_extensions()):
+                self.bus.publish(CallTakenElsewhere(t.entry_id, t.extension, self._manager_name(t.extension)))
         elif isinstance(t, LegEnded):
             if (t.entry_id, t.call_id) in self._popped:
                 self._popped.discard((t.entry_id, t.call_id))
@@ -281,6 +293,12 @@ class CallDesk:
         if missed or t.result == "answered":
             self.bus.publish(MissedCallsChanged())
         return record
+
+    def _manager_name(self, extension: str | None) -> str | None:
+        if not extension:
+            return None
+        row = UserManager.get_or_none(UserManager.mango_extension == extension, UserManager.active == True)  # noqa: E712
+        return row.name if row else None
 
     def _manager_for_extension(self, extension: str | None) -> int | None:
         if not extension:
