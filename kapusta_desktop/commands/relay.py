@@ -83,12 +83,12 @@ def run(args: argparse.Namespace) -> int:
         except SecretStoreError as exc:
             print(f"error: {redact(str(exc))}", file=sys.stderr)
             return EXIT_CONFIG
+        if bool(key) != bool(salt):
+            print("error: the Mango key and salt go together: one of them is missing", file=sys.stderr)
+            return EXIT_CONFIG
         if not (key and salt) and not token:
             print(f"error: nothing to receive: set {MANGO_KEY_ENV} and {MANGO_SALT_ENV} (or save mango.api_key and "
                   f"mango.api_salt in the keyring), and/or {B24_TOKEN_ENV}", file=sys.stderr)
-            return EXIT_CONFIG
-        if bool(key) != bool(salt):
-            print("error: the Mango key and salt go together: one of them is missing", file=sys.stderr)
             return EXIT_CONFIG
         try:
             return _serve(args, url, key, salt, token)
