@@ -128,7 +128,10 @@ class RelayFeed:
             if sock is not None:
                 sock.close()
         self._wake_r = self._wake_w = None
-        self._save_cursor(self.cursor_name, self.applied_id)
+        try:
+            self._save_cursor(self.cursor_name, self.applied_id)
+        except Exception:  # the cache is gone: the last per-batch save stands, events after it come again
+            log.exception("relay feed: saving the cursor on stop failed")
 
     @property
     def running(self) -> bool:
