@@ -376,6 +376,10 @@ class CallDesk:
                 key=f"call-recording:{ev.entry_id}:{ev.recording_id}",
             )
 
+    def issued_command(self, command_id: str) -> bool:
+        """Whether this desk started that command (a team desk hears every desk's command results)."""
+        return command_id in self._callbacks
+
     def _on_result(self, ev: CommandResult) -> None:
         if ev.command != "callback":
             return

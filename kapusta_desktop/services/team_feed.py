@@ -21,6 +21,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
+from kapusta_desktop.domain.pbx_events import CommandResult, MangoEvent
 from kapusta_desktop.integrations.relay.desk_events import MangoEventDispatcher
 from kapusta_desktop.paths import DATABASE_URL_ENV
 from kapusta_desktop.services.call_desk import CallDesk
@@ -72,10 +73,21 @@ def desk_cursor_name(profile_root: Path) -> str:
     return f"{socket.gethostname()[:40]}:{digest}"
 
 
+def desk_handler(desk: CallDesk) -> Callable[[MangoEvent], None]:
+    """CallDesk.handle, except command results of commands another desk started (their outcome is not ours)."""
+
+    def handle(event: MangoEvent) -> None:
+        if isinstance(event, CommandResult) and not desk.issued_command(event.command_id):
+            return
+        desk.handle(event)
+
+    return handle
+
+
 async def start_team_feed(
     desk: CallDesk, url: str, *, cursor_name: str, poll_seconds: float = POLL_SECONDS
 ) -> RelayFeed:
-    feed = RelayFeed(libpq_url(url), MangoEventDispatcher(desk.handle), cursor_name=cursor_name,
+    feed = RelayFeed(libpq_url(url), MangoEventDispatcher(desk_handler(desk)), cursor_name=cursor_name,
                      poll_seconds=poll_seconds)
     await feed.start()
     return feed

@@ -254,3 +254,46 @@ async def test_an_event_too_big_for_a_notification_is_read_from_the_table(
         await feed.stop()
     assert [e.call_id for e in got] == ["call-1", "call-2", "call-3"]
     assert got[1].payload["sip_call_id"] == "x" * 9000
+
+
+class Dialler:
+    """Stands in for the Mango API client: hands out the command id the PBX would echo back."""
+
+    def __init__(self, command_id: str) -> None:
+        self.command_id = command_id
+        self.calls: list[tuple[str, str]] = []
+
+    async def callback(self, *, extension: str, to_number: str, line_number: str | None = None,
+                       command_id: str | None = None) -> str:
+        self.calls.append((extension, to_number))
+        return self.command_id
+
+
+@pytest.mark.anyio
+async def test_a_callback_outcome_reaches_only_the_desk_that_dialled(
+    pg: peewee.Database, pg_url: str, relay: RelayServer
+) -> None:
+    from kapusta_desktop.services.call_desk import CallbackOutcome
+    from kapusta_desktop.services.team_feed import start_team_feed
+
+    build_cache()
+    outcomes: dict[str, list[CallbackOutcome]] = {"101": [], "102": []}
+    desks: dict[str, CallDesk] = {}
+    feeds = []
+    for ext in outcomes:
+        bus = EventBus()
+        bus.subscribe(CallbackOutcome, outcomes[ext].append)
+        desks[ext] = CallDesk(bus, pg, desk_extensions=lambda ext=ext: [ext], mango=Dialler(f"cmd-{ext}"))
+        feeds.append(await start_team_feed(desks[ext], pg_url, cursor_name=f"desk-cb-{ext}", poll_seconds=60))
+    try:
+        assert await desks["101"].call_client("8 916 123-45-67") == "cmd-101"
+        async with httpx.AsyncClient() as client:
+            form = signed_form(KEY, SALT, {"command_id": "cmd-101", "result": 1000})
+            assert (await client.post(f"{relay.url}/mango/result/callback", data=form)).status_code == 200
+        top = RelayEvent.select(peewee.fn.MAX(RelayEvent.id)).scalar()
+        await wait_for(lambda: all(f.applied_id == top for f in feeds))
+    finally:
+        for feed in feeds:
+            await feed.stop()
+    assert [(o.command_id, o.ok, o.number) for o in outcomes["101"]] == [("cmd-101", True, "+79161234567")]
+    assert outcomes["102"] == []
