@@ -3,9 +3,10 @@
 Two `kapusta-desktop relay` processes share one PostgreSQL database; 50
 simulated desks (each a RelayFeed with its own LISTEN connection and thread,
 cursor kept in memory) run in this process. Signed Mango call events are sent
-at a steady rate, alternating between the relays. Latency is measured from
-the start of the PBX's POST to the moment a desk's handler receives the event,
-for every (event, desk) pair. Prints delivery_p50 / delivery_p99 / delivery_max
+at a steady rate, alternating between the relays, by a sender process of its
+own. Latency is measured from the start of the PBX's POST to the moment a
+desk's handler receives the event (wall clock, one machine), for every
+(event, desk) pair. Prints delivery_p50 / delivery_p99 / delivery_max
 in ms, and the events and deliveries counted.
 
 The database: KAPUSTA_BENCH_PG_URL or KAPUSTA_TEST_PG_URL (a server URL; a
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import statistics
@@ -88,10 +90,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(desks: int, rate: float, seconds: float) -> None:
+async def send(urls: list[str], rate: float, total: int, out: str) -> None:
+    """The PBX (its own process, so the desks' work does not slow the sender): POST at a steady rate."""
     import httpx
 
     from kapusta_desktop.integrations.mango.signing import signed_form
+
+    sent: dict[str, float] = {}
+    answered: list[float] = []
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=100)) as client:
+
+        async def post(n: int, relay_url: str) -> None:
+            payload = {"entry_id": f"e-{n}", "call_id": f"c-{n}", "seq": 1, "call_state": "Appeared",
+                       "timestamp": int(time.time()), "location": "abonent",
+                       "from": {"number": "79161234567"}, "to": {"extension": str(100 + n % 50)}}
+            form = signed_form(KEY, SALT, payload)
+            sent[f"c-{n}"] = time.time()
+            r = await client.post(f"{relay_url}/mango/events/call", data=form)
+            r.raise_for_status()
+            answered.append((time.time() - sent[f"c-{n}"]) * 1000)
+
+        tasks = []
+        t0 = time.perf_counter()
+        for n in range(total):
+            delay = t0 + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(post(n, urls[n % len(urls)])))
+        await asyncio.gather(*tasks)
+    Path(out).write_text(json.dumps({"sent": sent, "answered": answered}))
+
+
+async def run(desks: int, rate: float, seconds: float) -> None:
     from kapusta_desktop.store.db import close_db, init_db
     from kapusta_desktop.store.relay_events import StoredRelayEvent
     from kapusta_desktop.store.relay_feed import RelayFeed
@@ -103,15 +133,11 @@ async def run(desks: int, rate: float, seconds: float) -> None:
         close_db()
         profile = tempfile.mkdtemp(prefix="kapusta-bench-profile-")
         relays = await asyncio.gather(start_relay(url, "bench-a", profile), start_relay(url, "bench-b", profile))
-        sent_at: dict[str, float] = {}
-        latencies: list[float] = []
-        post_ms: list[float] = []  # the PBX's POST until the relay's 200 (stored and notified)
+        received: list[tuple[str, float]] = []
         cursors: dict[str, int] = {}
 
         def on_event(event: StoredRelayEvent) -> None:
-            started = sent_at.get(event.call_id or "")
-            if started is not None:
-                latencies.append((time.perf_counter() - started) * 1000)
+            received.append((event.call_id or "", time.time()))
 
         feeds = [RelayFeed(url, on_event, cursor_name=f"bench-{i}", poll_seconds=5,
                            cursor_store=(cursors.get, cursors.__setitem__)) for i in range(desks)]
@@ -119,34 +145,24 @@ async def run(desks: int, rate: float, seconds: float) -> None:
             await feed.start()
         await asyncio.sleep(0.5)
         total = int(rate * seconds)
-        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=100)) as client:
-
-            async def post(n: int, relay_url: str) -> None:
-                payload = {"entry_id": f"e-{n}", "call_id": f"c-{n}", "seq": 1, "call_state": "Appeared",
-                           "timestamp": int(time.time()), "location": "abonent",
-                           "from": {"number": "79161234567"}, "to": {"extension": str(100 + n % 50)}}
-                form = signed_form(KEY, SALT, payload)
-                sent_at[f"c-{n}"] = time.perf_counter()
-                r = await client.post(f"{relay_url}/mango/events/call", data=form)
-                r.raise_for_status()
-                post_ms.append((time.perf_counter() - sent_at[f"c-{n}"]) * 1000)
-
-            tasks = []
-            t0 = time.perf_counter()
-            for n in range(total):
-                delay = t0 + n / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(post(n, relays[n % 2][1])))
-            await asyncio.gather(*tasks)
+        out = os.path.join(profile, "sent.json")
+        sender = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).resolve()), "--send", relays[0][1], relays[1][1], "--rate", str(rate),
+            "--count", str(total), "--out", out, cwd=str(ROOT))
+        if await sender.wait() != 0:
+            raise RuntimeError("the sender failed")
         deadline = time.perf_counter() + 30
-        while len(latencies) < total * desks and time.perf_counter() < deadline:
+        while len(received) < total * desks and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         for feed in feeds:
             await feed.stop()
         for proc, _ in relays:
             proc.terminate()
             await proc.wait()
+        report = json.loads(Path(out).read_text())
+        sent_at: dict[str, float] = report["sent"]
+        latencies = [(t - sent_at[c]) * 1000 for c, t in received if c in sent_at]
+        post_ms: list[float] = report["answered"]
         print(f"events: {total} count")
         print(f"desks: {desks} count")
         print(f"deliveries: {len(latencies)} count")
@@ -165,8 +181,14 @@ def main() -> None:
     parser.add_argument("--desks", type=int, default=int(os.environ.get("BENCH_TEAM_DESKS", 50)))
     parser.add_argument("--rate", type=float, default=100.0, help="events per second (default 100)")
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_TEAM_SECONDS", 10)))
+    parser.add_argument("--send", nargs="+", metavar="RELAY_URL", help=argparse.SUPPRESS)  # the sender process
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(run(args.desks, args.rate, args.seconds))
+    if args.send:
+        asyncio.run(send(args.send, args.rate, args.count, args.out))
+    else:
+        asyncio.run(run(args.desks, args.rate, args.seconds))
 
 
 if __name__ == "__main__":
