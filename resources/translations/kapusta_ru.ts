@@ -352,32 +352,34 @@
 <context>
     <name>CallsRuntime</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="72" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="85" />
         <source>Simulate incoming call</source>
         <translation>Имитировать входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="73" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="86" />
         <source>Simulate missed call</source>
         <translation>Имитировать пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="88" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="101" />
         <source>Simulated call failed: %1</source>
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="110" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="127" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="125" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="142" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="154" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="127" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="144" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="156" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
     </message>
@@ -961,192 +963,192 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="112" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="114" />
         <source>Main</source>
         <translation>Основная</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="118" />
         <source>Sync now</source>
         <translation>Синхронизировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="118" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="120" />
         <source>Send pending changes and fetch news from Bitrix24 (F5)</source>
         <translation>Отправить изменения и получить новое из Битрикс24 (F5)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="120" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="122" />
         <source>New</source>
         <translation>Создать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="124" />
         <source>Create a record in the current view (Ctrl+N)</source>
         <translation>Создать запись в текущем разделе (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="130" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="132" />
         <source>Search: name, title, company, phone (Ctrl+F)</source>
         <translation>Поиск: имя, название, компания, телефон (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="133" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="135" />
         <source>Search</source>
         <translation>Поиск</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="146" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="148" />
         <source>Demo profile: sample data, not your real cache</source>
         <translation>Демо-профиль: примерные данные, не ваша база</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="164" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="166" />
         <source>not configured</source>
         <translation>не настроено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Currency</source>
         <translation>Валюта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Changed</source>
         <translation>Изменено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
         <source>Site</source>
         <translation>Сайт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Deadline</source>
         <translation>Крайний срок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="185" />
         <source>Waiting</source>
         <translation>Ждёт выполнения</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="185" />
         <source>In progress</source>
         <translation>Выполняется</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="185" />
         <source>Awaiting control</source>
         <translation>Ждёт контроля</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
         <source>Done</source>
         <translation>Завершена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
         <source>Deferred</source>
         <translation>Отложена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="191" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="193" />
         <source>Deals</source>
         <translation>Сделки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="192" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="194" />
         <source>Contacts</source>
         <translation>Контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="193" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="195" />
         <source>Companies</source>
         <translation>Компании</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="194" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="196" />
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="245" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="249" />
         <source>Pending changes: %1</source>
         <translation>Неотправленных изменений: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="250" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="254" />
         <source>never</source>
         <translation>ещё не было</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="254" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="258" />
         <source>Last sync: %1</source>
         <translation>Синхронизация: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="54" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="66" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="55" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="67" />
         <source>Missed calls</source>
         <translation>Пропущенные</translation>
     </message>
@@ -1156,7 +1158,7 @@
         <translation>Уведомления</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="93" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="95" />
         <source>Conflicts</source>
         <translation>Конфликты</translation>
     </message>
@@ -1191,7 +1193,7 @@
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="326" />
+        <location filename="../../kapusta_desktop/app.py" line="327" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>
@@ -1947,82 +1949,82 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="26" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="27" />
         <source>companies</source>
         <translation>компании</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="27" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="28" />
         <source>contacts</source>
         <translation>контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="28" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="29" />
         <source>deals</source>
         <translation>сделки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="29" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="30" />
         <source>tasks</source>
         <translation>задачи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="30" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="31" />
         <source>leads</source>
         <translation>лиды</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="59" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="60" />
         <source>syncing…</source>
         <translation>синхронизация…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="61" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="62" />
         <source>check the webhook</source>
         <translation>проверьте вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="62" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="63" />
         <source>refused: %1</source>
         <translation>отказ: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="64" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="65" />
         <source>not synced yet</source>
         <translation>ещё не синхронизировано</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="66" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="67" />
         <source>offline, %1 waiting</source>
         <translation>нет связи, ждут отправки: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="68" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="69" />
         <source>online, %1 refused</source>
         <translation>на связи, отклонено: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="70" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="71" />
         <source>online, %1 conflicts</source>
         <translation>на связи, конфликтов: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="71" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="72" />
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="121" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="125" />
         <source>Sync: %1 %2</source>
         <translation>Синхронизация: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="161" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="167" />
         <source>OAuth sync is not wired yet; use a webhook</source>
         <translation>Синхронизация через OAuth пока не подключена; используйте вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="170" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="176" />
         <source>no webhook saved</source>
         <translation>вебхук не сохранён</translation>
     </message>
