@@ -13,6 +13,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from aiohttp import web
 
@@ -22,6 +23,7 @@ from kapusta_desktop.integrations.mango.verification import (
     IGNORED_ROUTES,
     ForgedEventError,
     MalformedEventError,
+    VerifiedEvent,
     is_known_route,
     verify_event_form,
 )
@@ -33,7 +35,14 @@ DEFAULT_PORT = 8765
 DEFAULT_BASE_PATH = "/mango"
 MAX_BODY_BYTES = 64 * 1024  # real events are well under 2 KiB
 
-__all__ = ["EVENT_ROUTES", "IGNORED_ROUTES", "ListenerStats", "MangoListener", "normalise_base_path"]
+__all__ = [
+    "EVENT_ROUTES",
+    "IGNORED_ROUTES",
+    "ListenerStats",
+    "MangoListener",
+    "normalise_base_path",
+    "read_verified_request",
+]
 
 EventCallback = Callable[[MangoEvent], Awaitable[None] | None]
 
@@ -45,6 +54,44 @@ class ListenerStats:
     malformed: int = 0
     checks: int = 0
     by_route: dict[str, int] = field(default_factory=dict)
+
+
+class VerificationCounters(Protocol):
+    forged: int
+    malformed: int
+    checks: int
+
+
+async def read_verified_request(
+    request: web.Request, *, api_key: str, api_salt: str, stats: VerificationCounters, who: str
+) -> VerifiedEvent | None:
+    """The HTTP side of `verify_event_form`, shared by the desk listener and the team relay.
+
+    Unknown route 404, oversized body 413 (aiohttp's limit), forged or unsigned 403,
+    malformed 400; None for the PBX's connection check (answer 200, nothing to do).
+    """
+    route = request.match_info["route"].strip("/")
+    if not is_known_route(route):
+        raise web.HTTPNotFound(text="unknown Mango route")
+    try:
+        form = await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        log.warning("%s: oversized request to %s refused", who, route)
+        raise
+    try:
+        verified = verify_event_form(route, form, api_key=api_key, api_salt=api_salt)
+    except ForgedEventError:
+        stats.forged += 1
+        log.warning("%s: forged or unsigned request to %s from %s refused", who, route, request.remote)
+        raise web.HTTPForbidden(text="bad key or sign") from None
+    except MalformedEventError as exc:
+        stats.malformed += 1
+        log.warning("%s: malformed event on %s: %s", who, route, exc)
+        raise web.HTTPBadRequest(text="malformed event") from None
+    if verified.is_check:
+        stats.checks += 1
+        return None
+    return verified
 
 
 def normalise_base_path(base_path: str) -> str:
@@ -114,28 +161,12 @@ class MangoListener:
         return f"http://{self.host}:{self.port}{self.base_path}"
 
     async def _handle(self, request: web.Request) -> web.Response:
-        route = request.match_info["route"].strip("/")
-        if not is_known_route(route):
-            raise web.HTTPNotFound(text="unknown Mango route")
-        try:
-            form = await request.post()
-        except web.HTTPRequestEntityTooLarge:
-            log.warning("Mango listener: oversized request to %s refused", route)
-            raise
-        try:
-            verified = verify_event_form(route, form, api_key=self._api_key, api_salt=self._api_salt)
-        except ForgedEventError:
-            self.stats.forged += 1
-            log.warning("Mango listener: forged or unsigned request to %s from %s refused", route, request.remote)
-            raise web.HTTPForbidden(text="bad key or sign") from None
-        except MalformedEventError as exc:
-            self.stats.malformed += 1
-            log.warning("Mango listener: malformed event on %s: %s", route, exc)
-            raise web.HTTPBadRequest(text="malformed event") from None
-        if verified.is_check:
-            # The PBX settings page's connection check carries no event.
-            self.stats.checks += 1
+        verified = await read_verified_request(
+            request, api_key=self._api_key, api_salt=self._api_salt, stats=self.stats, who="Mango listener"
+        )
+        if verified is None:  # the PBX settings page's connection check carries no event
             return web.Response(text="ok")
+        route = verified.route
         self.stats.accepted += 1
         event = verified.event
         if event is None:  # dtmf, sms: verified and acknowledged

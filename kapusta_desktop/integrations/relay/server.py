@@ -38,13 +38,9 @@ from kapusta_desktop.integrations.bitrix24.outgoing_events import (
     read_outgoing_event,
 )
 from kapusta_desktop.integrations.mango.events import CallEvent
-from kapusta_desktop.integrations.mango.listener import normalise_base_path
+from kapusta_desktop.integrations.mango.listener import normalise_base_path, read_verified_request
 from kapusta_desktop.integrations.mango.verification import (
-    ForgedEventError,
-    MalformedEventError,
     VerifiedEvent,
-    is_known_route,
-    verify_event_form,
 )
 from kapusta_desktop.redact import redact
 from kapusta_desktop.store.relay_events import NewRelayEvent, canonical_hash, store_relay_event
@@ -215,22 +211,10 @@ class RelayServer:
     # ---- handlers -------------------------------------------------------------------------------
 
     async def _mango(self, request: web.Request) -> web.Response:
-        route = request.match_info["route"].strip("/")
-        if not is_known_route(route):
-            raise web.HTTPNotFound(text="unknown Mango route")
-        form = await request.post()
-        try:
-            verified = verify_event_form(route, form, api_key=self._mango_key, api_salt=self._mango_salt)
-        except ForgedEventError:
-            self.stats.forged += 1
-            log.warning("relay: forged or unsigned Mango request to %s from %s refused", route, request.remote)
-            raise web.HTTPForbidden(text="bad key or sign") from None
-        except MalformedEventError as exc:
-            self.stats.malformed += 1
-            log.warning("relay: malformed Mango event on %s: %s", route, exc)
-            raise web.HTTPBadRequest(text="malformed event") from None
-        if verified.is_check:
-            self.stats.checks += 1
+        verified = await read_verified_request(
+            request, api_key=self._mango_key, api_salt=self._mango_salt, stats=self.stats, who="relay"
+        )
+        if verified is None:  # the PBX's connection check
             return web.Response(text="ok")
         if verified.event is None:  # dtmf, sms: verified and acknowledged, no desk reads them
             return web.Response(text="ok")
