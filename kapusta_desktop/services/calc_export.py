@@ -11,10 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from kapusta_desktop.services.calc_rows import group_figures
 from kapusta_desktop.store.models import CalculationGroup
 
@@ -67,6 +63,11 @@ def export_group(group: CalculationGroup, path: Path, *, vat_rate: Decimal | Non
     if not path.parent.is_dir():
         raise ExportError(f"folder does not exist: {path.parent}")
     figures = group_figures(group, vat_rate)
+
+    # openpyxl takes ~0.1 s to import: load it when someone exports, not when the console starts.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active

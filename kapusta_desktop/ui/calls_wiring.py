@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction
 
 from kapusta_desktop.integrations.mango.demo import DEMO_KEY, DEMO_SALT
-from kapusta_desktop.integrations.mango.listener import DEFAULT_BASE_PATH, DEFAULT_HOST, DEFAULT_PORT, MangoListener
 from kapusta_desktop.paths import resolve_profile
 from kapusta_desktop.redact import redact
 from kapusta_desktop.secret_store import MANGO_API_KEY, MANGO_API_SALT, SecretStore
@@ -34,6 +33,9 @@ from kapusta_desktop.store.relay_feed import RelayFeed
 from kapusta_desktop.store.setting_values import get_value, set_value
 from kapusta_desktop.ui.call_popup import PopupManager
 from kapusta_desktop.ui.calls_view import CallsView, MissedCallsView
+
+if TYPE_CHECKING:
+    from kapusta_desktop.integrations.mango.listener import MangoListener
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,14 @@ class CallsRuntime:
         if not key or not salt:
             self._state("not_configured", translate("CallsRuntime", "no API key/salt"))
             return
+        # aiohttp (~0.2 s to import) loads here, after the window is up, not while the console starts.
+        from kapusta_desktop.integrations.mango.listener import (
+            DEFAULT_BASE_PATH,
+            DEFAULT_HOST,
+            DEFAULT_PORT,
+            MangoListener,
+        )
+
         self.listener = MangoListener(
             api_key=key,
             api_salt=salt,
