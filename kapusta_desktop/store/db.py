@@ -2,11 +2,15 @@
 
 Models bind to `database_proxy`; `init_db()` opens SQLite in WAL mode (the
 default) or the database a URL names (PostgreSQL for a team cache), then
-creates or migrates the schema.
+creates or migrates the schema. On PostgreSQL that happens under an advisory
+lock, so relays and desks starting at once on an empty database take turns
+instead of racing to create the same tables.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import peewee
@@ -20,6 +24,9 @@ SQLITE_PRAGMAS = {
     "cache_size": -64 * 1024,  # 64 MiB page cache
     "busy_timeout": 5000,
 }
+
+# pg_advisory_lock key for schema creation/migration: any bigint, the same in every KAPUSTA process.
+SCHEMA_LOCK_KEY = 0x4B415055535441  # "KAPUSTA"
 
 
 def open_database(target: str | Path) -> peewee.Database:
@@ -41,8 +48,29 @@ def init_db(target: str | Path, *, backup_dir: Path | None = None) -> peewee.Dat
     db = open_database(target)
     database_proxy.initialize(db)
     db.connect(reuse_if_open=True)
-    migrate(db, backup_dir=backup_dir)
+    with schema_lock(db):
+        migrate(db, backup_dir=backup_dir)
     return db
+
+
+@contextmanager
+def schema_lock(db: peewee.Database) -> Iterator[None]:
+    """On PostgreSQL: one process at a time creates or migrates the schema (the others wait, then find it done).
+
+    A session-level lock on this thread's connection, released after; a crashed holder's lock goes with its
+    session. SQLite needs none: its migrations run in write transactions on one file.
+    """
+    if not isinstance(db, peewee.PostgresqlDatabase):
+        yield
+        return
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+    try:
+        yield
+    except BaseException:
+        with suppress(peewee.DatabaseError):  # a lost connection took the lock with it: keep the first error
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+        raise
+    db.execute_sql("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
 
 
 def close_db() -> None:
