@@ -4,7 +4,9 @@ Frameless, always on top, a tool window that never takes keyboard focus
 (WA_ShowWithoutActivating + WindowDoesNotAcceptFocus, buttons with NoFocus):
 the operator keeps typing where they were. Several calls stack in the bottom
 right corner. `PopupManager` turns the call desk's bus events into pop-ups
-and routes the pop-ups' actions back to the desk.
+and routes the pop-ups' actions back to the desk. When a colleague answers a
+call that rang here too (team mode, a queue), the pop-up says who took it,
+keeps the card readable a few seconds and closes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from kapusta_desktop.services.call_desk import (
     CallEnded,
     CallerUpdated,
     CallRinging,
+    CallTakenElsewhere,
 )
 from kapusta_desktop.services.caller_lookup import CallerCard, CallerMatch
 
@@ -45,6 +48,8 @@ log = logging.getLogger(__name__)
 POPUP_WIDTH = 380
 MARGIN = 12
 CLOSE_AFTER_END_MS = 4000
+CLOSE_AFTER_TAKEN_MS = 6000  # longer than an ended call: the card stays readable while a colleague talks
+TAKEN_STYLE = "font-weight: bold; color: #1565c0;"
 SPARE_POPUPS = 2  # built ahead of time, so a ringing call only fills one in
 MAX_SPARE_POPUPS = 6
 
@@ -87,6 +92,7 @@ class CallPopup(QFrame):
         self.setFrameShape(QFrame.Shape.Box)
         self.setFixedWidth(POPUP_WIDTH)
         self._answered_at: dt.datetime | None = None
+        self._taken = False  # a colleague answered: the status says who, follow-up actions are theirs
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
@@ -170,8 +176,11 @@ class CallPopup(QFrame):
         self.extension = ringing.extension
         self._portal_url = (portal_url or "").rstrip("/")
         self._answered_at = None
+        self._taken = False
         self._timer.stop()
         self._close_timer.stop()
+        if self.status.styleSheet():  # a reused pop-up may still wear the "taken" look
+            self.status.setStyleSheet("")
         status = self.tr("Ringing at %1").replace("%1", ringing.extension)
         self.status.setText(status + self.tr(" (transferred)") if ringing.transferred else status)
         self.body.setVisible(True)
@@ -234,13 +243,19 @@ class CallPopup(QFrame):
                 item.setData(Qt.ItemDataRole.UserRole, m)
                 self.matches.addItem(item)
         self.details.setText(self._details_text(card))
-        has_deal = bool(best and best.deals)
-        for b in (self.open_deal_button, self.call_back_button, self.offer_button):
-            b.setVisible(has_deal)
-        self.open_b24_button.setVisible(bool(best and best.b24_id and self._portal_url))
-        for w in (self.new_name, self.new_contact_button, self.new_contact_deal_button):
-            w.setVisible(best is None and card.e164 is not None)
+        self._show_actions()
         # No adjustSize here: the manager sizes and places every pop-up once in _restack().
+
+    def _show_actions(self) -> None:
+        best = self.card.best
+        has_deal = bool(best and best.deals)
+        self.open_deal_button.setVisible(has_deal)  # still useful to whoever took the call: look at the deal
+        self.open_b24_button.setVisible(bool(best and best.b24_id and self._portal_url))
+        # Follow-ups and a new contact belong to the colleague on the line: two desks would make two.
+        for b in (self.call_back_button, self.offer_button):
+            b.setVisible(has_deal and not self._taken)
+        for w in (self.new_name, self.new_contact_button, self.new_contact_deal_button):
+            w.setVisible(best is None and self.card.e164 is not None and not self._taken)
 
     def fitted_height(self) -> int:
         """The height at the fixed width, from the layout's height-for-width. adjustSize() would
@@ -297,8 +312,45 @@ class CallPopup(QFrame):
         seconds = int((dt.datetime.now(dt.UTC).replace(tzinfo=None) - self._answered_at).total_seconds())
         self.status.setText(self.tr("Talking %1").replace("%1", f"{seconds // 60:02d}:{seconds % 60:02d}"))
 
+    @property
+    def answered_here(self) -> bool:
+        return self._answered_at is not None
+
+    @property
+    def taken_elsewhere(self) -> bool:
+        return self._taken
+
+    def taken_text(self, extension: str | None, manager_name: str | None) -> str:
+        # %2 first: a manager's name is free text, an extension is digits.
+        if manager_name and extension:
+            return self.tr("Taken by %1 (ext. %2)").replace("%2", extension).replace("%1", manager_name)
+        if extension:
+            return self.tr("Taken at ext. %1").replace("%1", extension)
+        if manager_name:
+            return self.tr("Taken by %1").replace("%1", manager_name)
+        return self.tr("Taken by a colleague")
+
+    def mark_taken(self, extension: str | None, manager_name: str | None, close_after_ms: int | None = None) -> None:
+        """A colleague answered: say who, keep the card readable for a few seconds, then close.
+
+        Whichever comes first, this or the CallEnded of this desk's leg (a queue drops the other
+        legs as one answers), the pop-up ends up the same: the "taken by" line wins.
+        """
+        self._taken = True
+        self._timer.stop()  # nothing is ringing or talking here
+        self.status.setText(self.taken_text(extension, manager_name))
+        self.status.setStyleSheet(TAKEN_STYLE)
+        self.body.setVisible(True)  # an earlier CallEnded may have collapsed it
+        self._show_actions()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the minimum height follows the hidden buttons now, not at the next paint
+        self._close_timer.start(CLOSE_AFTER_TAKEN_MS if close_after_ms is None else close_after_ms)
+
     def mark_ended(self, answered: bool, close_after_ms: int = CLOSE_AFTER_END_MS) -> None:
         self._timer.stop()
+        if self._taken:
+            return  # keep saying who took it; its close timer already runs
         self.status.setText(self.tr("Call ended") if answered or self._answered_at else self.tr("Call ended: missed"))
         self.body.setVisible(False)  # collapse to the header, then go
         self.adjustSize()
@@ -371,6 +423,7 @@ class PopupManager(QObject):
             bus.subscribe(CallRinging, self._on_ringing),
             bus.subscribe(CallAnswered, self._on_answered),
             bus.subscribe(CallEnded, self._on_ended),
+            bus.subscribe(CallTakenElsewhere, self._on_taken_elsewhere),
             bus.subscribe(CallerUpdated, self._on_updated),
         ]
 
@@ -446,6 +499,15 @@ class PopupManager(QObject):
         popup = self.popups.get((event.entry_id, event.call_id))
         if popup is not None:
             popup.mark_ended(event.answered)
+            self._restack()
+
+    def _on_taken_elsewhere(self, event: CallTakenElsewhere) -> None:
+        # Only pop-ups still on screen: a dismissed or closed one is not shown again.
+        popups = [p for (entry_id, _), p in self.popups.items() if entry_id == event.entry_id]
+        for popup in popups:
+            if not popup.answered_here:  # a leg this desk talked on (then transferred) ends by itself
+                popup.mark_taken(event.extension, event.manager_name)
+        if popups:
             self._restack()
 
     def _on_updated(self, event: CallerUpdated) -> None:

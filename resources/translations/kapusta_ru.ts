@@ -234,117 +234,137 @@
 <context>
     <name>CallPopup</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="115" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="121" />
         <source>Name of the new contact</source>
         <translation>Имя нового контакта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="118" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="124" />
         <source>Open deal</source>
         <translation>Открыть сделку</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="119" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="125" />
         <source>Open in Bitrix24</source>
         <translation>Открыть в Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="120" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="126" />
         <source>Task: call back</source>
         <translation>Задача: перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="121" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="127" />
         <source>Task: send offer</source>
         <translation>Задача: отправить КП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="128" />
         <source>Create contact</source>
         <translation>Создать контакт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="123" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="129" />
         <source>Contact + deal</source>
         <translation>Контакт + сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="124" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="130" />
         <source>Dismiss</source>
         <translation>Скрыть</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="175" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="184" />
         <source>Ringing at %1</source>
         <translation>Звонок на %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="176" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="185" />
         <source> (transferred)</source>
         <translation> (переведён)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="226" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="235" />
         <source>Unknown number</source>
         <translation>Неизвестный номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="255" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="270" />
         <source>Not in the CRM</source>
         <translation>Нет в CRM</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="256" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="271" />
         <source>Matched by: %1</source>
         <translation>Найден по: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="258" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="273" />
         <source> — %1 matches, pick one</source>
         <translation> — совпадений: %1, выберите одно</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="260" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="275" />
         <source> (your earlier choice first)</source>
         <translation> (ваш прошлый выбор первым)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="268" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="283" />
         <source>Company: %1</source>
         <translation>Компания: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="270" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="285" />
         <source>Responsible: %1</source>
         <translation>Ответственный: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="272" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="287" />
         <source>Open deals:</source>
         <translation>Открытые сделки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="275" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="290" />
         <source>Open tasks:</source>
         <translation>Открытые задачи:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="280" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="295" />
         <source>Last calls:</source>
         <translation>Последние звонки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="298" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="313" />
         <source>Talking %1</source>
         <translation>Разговор %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="302" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="326" />
+        <source>Taken by %1 (ext. %2)</source>
+        <translation>Ответил(а): %1 (доб. %2)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="328" />
+        <source>Taken at ext. %1</source>
+        <translation>Ответили на доб. %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="330" />
+        <source>Taken by %1</source>
+        <translation>Ответил(а): %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="331" />
+        <source>Taken by a colleague</source>
+        <translation>Ответил другой оператор</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
         <source>Call ended</source>
         <translation>Звонок завершён</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="302" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
         <source>Call ended: missed</source>
         <translation>Звонок завершён: пропущен</translation>
     </message>
@@ -352,34 +372,34 @@
 <context>
     <name>CallsRuntime</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="85" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="87" />
         <source>Simulate incoming call</source>
         <translation>Имитировать входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="86" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="88" />
         <source>Simulate missed call</source>
         <translation>Имитировать пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="101" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="103" />
         <source>Simulated call failed: %1</source>
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="127" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="129" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="142" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="154" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="152" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="164" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="144" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="156" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="154" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="166" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
     </message>
@@ -1143,12 +1163,12 @@
         <translation>Синхронизация: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="66" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="68" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="67" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="69" />
         <source>Missed calls</source>
         <translation>Пропущенные</translation>
     </message>
@@ -1444,7 +1464,7 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>PopupManager</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="492" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="551" />
         <source>Task created: %1</source>
         <translation>Задача создана: %1</translation>
     </message>
