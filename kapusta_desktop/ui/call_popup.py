@@ -316,10 +316,6 @@ class CallPopup(QFrame):
     def answered_here(self) -> bool:
         return self._answered_at is not None
 
-    @property
-    def taken_elsewhere(self) -> bool:
-        return self._taken
-
     def taken_text(self, extension: str | None, manager_name: str | None) -> str:
         # %2 first: a manager's name is free text, an extension is digits.
         if manager_name and extension:
