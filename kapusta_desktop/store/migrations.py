@@ -47,9 +47,16 @@ def _baseline(db: peewee.Database) -> None:
     create_schema(db)
 
 
+def _relay_desks(db: peewee.Database) -> None:
+    from kapusta_desktop.store.models import RelayDesk
+
+    db.create_tables([RelayDesk], safe=True)
+
+
 # Step N brings the schema from N-1 to N. Append; never edit a released step.
 MIGRATIONS: dict[int, Step] = {
     1: _baseline,
+    2: _relay_desks,  # desks' tokens (hashed) for forwarding through the team relay
 }
 
 

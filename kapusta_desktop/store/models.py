@@ -375,6 +375,19 @@ class RelayEvent(BaseModel):
         indexes = ((("kind", "dedupe_key"), True),)
 
 
+class RelayDesk(BaseModel):
+    """A desk allowed to call Bitrix24, Telegram and Mango through the relay (team mode, tokens on the relay).
+
+    Only the SHA-256 of the desk's token is kept (store/relay_desks.py); the token itself is shown once.
+    """
+
+    name = peewee.CharField(max_length=64, unique=True)
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    is_admin = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=_now)
+    revoked_at = peewee.DateTimeField(null=True)
+
+
 class SchemaVersion(BaseModel):
     version = peewee.IntegerField()
     applied_at = peewee.DateTimeField(default=_now)
@@ -405,4 +418,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Notice,
     TelegramTarget,
     RelayEvent,
+    RelayDesk,
 ]
