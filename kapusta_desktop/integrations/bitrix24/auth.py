@@ -66,6 +66,41 @@ class WebhookAuth:
         self._origin = origin
 
 
+class RelayAuth:
+    """A team desk calling through the relay, which holds the webhook: `<relay>/desk/bitrix24/<method>`.
+
+    The desk proves itself with its own desk token (a bearer header), never a
+    portal secret; the relay forwards the call through its one Bitrix24 client
+    and answers with the portal's envelope, errors included.
+    """
+
+    kind = "relay"
+
+    def __init__(self, relay_url: str, desk_token: str) -> None:
+        parts = urlsplit(relay_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("the relay URL must look like https://relay.example.com[/base]")
+        if not desk_token.strip():
+            raise ValueError("a desk token is needed to call through the relay")
+        register_secret(desk_token.strip())
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        self._base = parts.path.rstrip("/")
+        self.http_headers = {"Authorization": f"Bearer {desk_token.strip()}"}
+
+    @property
+    def portal_origin(self) -> str:
+        return self._origin
+
+    def method_url(self, method: str) -> str:
+        return f"{self._origin}{self._base}/desk/bitrix24/{method}"
+
+    def sign(self, body: dict[str, Any]) -> dict[str, Any]:
+        return body
+
+    def moved(self, origin: str) -> None:
+        pass  # the relay follows the portal's moves; it never sends the desk elsewhere
+
+
 @dataclass(frozen=True)
 class OAuthTokens:
     access_token: str

@@ -124,7 +124,8 @@ class Bitrix24Client:
             verify=verify,
             transport=transport,
             follow_redirects=False,  # a portal move is re-POSTed by hand; httpx would turn it into a GET
-            headers={"Accept": "application/json"},
+            # RelayAuth's bearer header; webhook and OAuth calls carry their secret in the URL or body.
+            headers={"Accept": "application/json", **getattr(auth, "http_headers", {})},
         )
 
     async def __aenter__(self) -> Bitrix24Client:
@@ -147,6 +148,11 @@ class Bitrix24Client:
         if method == "batch":
             raise ValueError("use Bitrix24Client.batch() for batches")
         return await self._request(method, dict(params or {}), retries=retries)
+
+    async def forward(self, method: str, params: Mapping[str, Any]) -> Envelope:
+        """Send a call made elsewhere (a desk, through the team relay) as it came, `batch` included,
+        under this client's limits and retries; the envelope, or the typed error of the last attempt."""
+        return await self._request(method, dict(params))
 
     async def _request(self, method: str, body: dict[str, Any], *, retries: int | None = None) -> Envelope:
         if retries is not None and retries < 0:

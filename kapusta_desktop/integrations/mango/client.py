@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from kapusta_desktop.integrations.mango import results
-from kapusta_desktop.integrations.mango.signing import signed_form
+from kapusta_desktop.integrations.mango.signing import compact_json, signed_form
+from kapusta_desktop.redact import register_secret
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,15 @@ def _limits() -> dict[str, RateLimiter]:
     }
 
 
+def _relay_refused(response: httpx.Response) -> bool:
+    """The relay turned the desk's token away (as opposed to passing on the PBX's own 401)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("relay") == "refused"
+
+
 @dataclass(frozen=True)
 class MangoUser:
     extension: str | None
@@ -139,19 +149,33 @@ class MangoClient:
         max_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        relay_desk_token: str | None = None,
     ) -> None:
-        if not api_key or not api_salt:
+        # A team desk sends unsigned requests to the relay with its desk token; the relay signs them.
+        self._relay = relay_desk_token is not None
+        if self._relay:
+            if not (relay_desk_token or "").strip():
+                raise ValueError("a desk token is needed to call Mango through the relay")
+            register_secret(relay_desk_token)
+        elif not api_key or not api_salt:
             raise ValueError("Mango API key and salt are required")
         self._key = api_key
         self._salt = api_salt
         self.base_url = base_url.rstrip("/") + "/"
         self._own_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0))
+        headers = {"Authorization": f"Bearer {(relay_desk_token or '').strip()}"} if self._relay else None
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0), headers=headers)
         self._max_retries = max_retries
         self._clock = clock
         self._sleep = sleep
         self._limits = _limits()
         self._locked_until = 0.0
+
+    @classmethod
+    def via_relay(cls, relay_url: str, desk_token: str, **kwargs: Any) -> MangoClient:
+        """A team desk's client: commands go to `<relay>/desk/mango/<service>` and the relay signs them."""
+        return cls(api_key="", api_salt="", base_url=relay_url.rstrip("/") + "/desk/mango/",
+                   relay_desk_token=desk_token, **kwargs)
 
     async def aclose(self) -> None:
         if self._own_http:
@@ -162,7 +186,8 @@ class MangoClient:
         service = service.strip("/")
         if self._clock() < self._locked_until:
             raise MangoLockedOut("Mango API key is locked out for a while after errors", http_status=401)
-        form = signed_form(self._key, self._salt, payload)  # built and signed once, reused on retries
+        # Built and signed once, reused on retries; through the relay only the JSON goes (it signs).
+        form = {"json": compact_json(payload)} if self._relay else signed_form(self._key, self._salt, payload)
         attempt = 0
         while True:
             attempt += 1
@@ -182,6 +207,9 @@ class MangoClient:
                     raise MangoRateLimited(f"Mango {service}: rate limit exceeded", http_status=429)
                 await self._sleep(1.0 * attempt)
                 continue
+            if self._relay and status in (401, 403) and _relay_refused(response):
+                raise MangoApiError(f"Mango {service}: the relay refused this desk's token (HTTP {status})",
+                                    http_status=status)
             if status == 401:
                 self._locked_until = self._clock() + LOCKOUT_SECONDS
                 raise MangoLockedOut(f"Mango {service}: key locked out (HTTP 401)", http_status=401)

@@ -8,6 +8,8 @@ Routes (below `base_path`, default none):
 - `POST /bitrix24`: Bitrix24 outgoing events, verified by application_token
   (401 missing, 403 wrong or none configured).
 - `GET /health`: 200 when the database answers, 503 otherwise.
+- `/desk/...`: with a `DeskGateway`, desks' calls to Bitrix24, Telegram and Mango forwarded with the
+  relay's secrets, and settings changes by admin desks (desk_gateway.py).
 
 Every accepted event is stored once in the shared PostgreSQL and NOTIFYed in
 the same transaction (store/relay_events.py), and only then answered 200: an
@@ -25,7 +27,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import peewee
 from aiohttp import web
@@ -43,7 +45,11 @@ from kapusta_desktop.integrations.mango.verification import (
     VerifiedEvent,
 )
 from kapusta_desktop.redact import redact
+from kapusta_desktop.store.relay_desks import list_desks
 from kapusta_desktop.store.relay_events import NewRelayEvent, canonical_hash, store_relay_event
+
+if TYPE_CHECKING:
+    from kapusta_desktop.integrations.relay.desk_gateway import DeskGateway
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +107,7 @@ class RelayServer:
         base_path: str = "",
         name: str | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
+        desks: DeskGateway | None = None,
     ) -> None:
         self._db = database
         self._mango_key = mango_api_key or ""
@@ -111,6 +118,7 @@ class RelayServer:
         self.base_path = normalise_base_path(base_path)
         self.name = (name or f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}")[:64]
         self._max_body = max_body_bytes
+        self.desks = desks
         self._runner: web.AppRunner | None = None
         self._executor: ThreadPoolExecutor | None = None
         self.stats = RelayStats()
@@ -122,6 +130,8 @@ class RelayServer:
         app.router.add_post(self.base_path + "/mango/{route:.+}", self._mango)
         app.router.add_post(self.base_path + "/bitrix24", self._bitrix24)
         app.router.add_get(self.base_path + "/health", self._health)
+        if self.desks is not None:
+            self.desks.add_routes(app.router, self.base_path, self._run_db_or_503, lambda: list_desks(self._db))
         return app
 
     async def start(self) -> None:
@@ -149,6 +159,8 @@ class RelayServer:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        if self.desks is not None:
+            await self.desks.aclose()
         executor = self._executor
         if executor is not None:
             try:
@@ -193,6 +205,14 @@ class RelayServer:
             raise DatabaseUnavailableError("relay is stopping")
         future = asyncio.get_running_loop().run_in_executor(executor, self._with_retry, work)
         return await (asyncio.wait_for(future, timeout) if timeout else future)
+
+    async def _run_db_or_503(self, work: Callable[[], T]) -> T:
+        try:
+            return await self._run_db(work)
+        except DatabaseUnavailableError as exc:
+            self.stats.db_errors += 1
+            log.error("relay: desk request failed, database unavailable: %s", exc)
+            raise web.HTTPServiceUnavailable(text="database unavailable") from None
 
     async def _store(self, event: NewRelayEvent) -> web.Response:
         try:

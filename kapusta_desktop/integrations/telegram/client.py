@@ -72,10 +72,20 @@ class TelegramClient:
         connect_backoff: float = 0.5,
         max_inline_wait: float = 30.0,
         max_429_retries: int = 3,
+        relay_desk_token: str | None = None,
     ) -> None:
-        self._token = check_token(token)
-        register_secret(self._token)
         self._base = base_url.rstrip("/")
+        if relay_desk_token is None:
+            self._token = check_token(token)
+            self._prefix = f"{self._base}/bot{self._token}"
+            self._headers: dict[str, str] = {}
+        else:  # a team desk: the relay holds the bot token, this desk shows its own desk token
+            self._token = relay_desk_token.strip()
+            if not self._token:
+                raise TelegramConfigError("no desk token for the relay is configured")
+            self._prefix = f"{self._base}/desk/telegram"
+            self._headers = {"Authorization": f"Bearer {self._token}"}
+        register_secret(self._token)
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(timeout=timeout)
         self._timeout = timeout
@@ -84,6 +94,11 @@ class TelegramClient:
         self._connect_backoff = connect_backoff
         self._max_inline_wait = max_inline_wait
         self._max_429_retries = max_429_retries
+
+    @classmethod
+    def via_relay(cls, relay_url: str, desk_token: str, **kwargs: Any) -> TelegramClient:
+        """A team desk's client: every call goes to `<relay>/desk/telegram/<method>`, the relay adds the bot token."""
+        return cls("", base_url=relay_url, relay_desk_token=desk_token, **kwargs)
 
     async def aclose(self) -> None:
         if self._own_http:
@@ -149,10 +164,12 @@ class TelegramClient:
 
     async def call(self, method: str, params: dict[str, Any], *, timeout: httpx.Timeout | None = None) -> Any:
         """POST one method as JSON; the result, or a typed TelegramError."""
-        url = f"{self._base}/bot{self._token}/{method}"
+        url = f"{self._prefix}/{method}"
         for attempt in range(self._connect_retries + 1):
             try:
-                response = await self._http.post(url, json=params, timeout=timeout or self._timeout)
+                response = await self._http.post(
+                    url, json=params, timeout=timeout or self._timeout, headers=self._headers
+                )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing reached Telegram: retrying cannot duplicate anything.
                 if attempt == self._connect_retries:
@@ -167,6 +184,34 @@ class TelegramClient:
                 raise TelegramTransientError(f"{method} failed: {self._clean(exc)}") from None
             return self._parse(method, response)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def forward(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A desk's call through the team relay: (HTTP status, Bot API envelope) to answer it with.
+
+        sendMessage keeps this client's per-chat and global limits (the relay's are the team's); errors come
+        back as the Bot API reports them, so the desk's client reads them as if it had called Telegram.
+        """
+        chat = str(params.get("chat_id")) if method.lower() == "sendmessage" and "chat_id" in params else None
+        timeout = None
+        if method.lower() == "getupdates":
+            wait = int(params.get("timeout") or 0)
+            timeout = httpx.Timeout(self._timeout.connect or 10.0, read=wait + (self._timeout.read or 30.0))
+        if chat is not None:
+            await self.limiter.acquire(chat)
+        try:
+            result = await self.call(method, params, timeout=timeout)
+        except TelegramRetryAfter as exc:
+            if chat is not None:
+                self.limiter.pause(chat, exc.retry_after)
+            return 429, _error_body(exc, 429, {"retry_after": int(exc.retry_after + 0.999)})
+        except TelegramMigrated as exc:
+            return 400, _error_body(exc, 400, {"migrate_to_chat_id": _chat_param(exc.new_chat_id)})
+        except TelegramMaybeDelivered as exc:
+            return 504, _error_body(exc, 504, {"maybe_delivered": True})
+        except TelegramError as exc:
+            status = exc.code if 400 <= exc.code <= 599 else 502
+            return status, _error_body(exc, status)
+        return 200, {"ok": True, "result": result}
 
     def _clean(self, exc: BaseException) -> str:
         text = str(exc) or type(exc).__name__
@@ -187,6 +232,8 @@ class TelegramClient:
         code = int(body.get("error_code") or response.status_code)
         description = redact(str(body.get("description") or "no description"))
         parameters = body.get("parameters") or {}
+        if parameters.get("maybe_delivered"):  # the relay's own call went out but got no answer
+            raise TelegramMaybeDelivered(description, code)
         if code == 429:
             retry_after = parameters.get("retry_after") or response.headers.get("Retry-After") or 1
             raise TelegramRetryAfter(description, code, max(1.0, float(retry_after)))
@@ -205,6 +252,13 @@ class TelegramClient:
         if code == 400:
             raise TelegramBadRequest(description, code)
         raise TelegramError(description, code)
+
+
+def _error_body(exc: TelegramError, code: int, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": redact(exc.description)}
+    if parameters:
+        body["parameters"] = parameters
+    return body
 
 
 def _chat_param(chat_id: str | int) -> str | int:
