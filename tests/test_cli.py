@@ -30,7 +30,9 @@ def test_bad_language_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
 def test_db_info_uses_the_profile(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     assert main(["--profile", str(tmp_path / "p"), "db", "info"]) == 0
     out = capsys.readouterr().out
-    assert "schema: 1" in out and "deal: 0" in out
+    from kapusta_desktop.store.migrations import latest_version
+
+    assert f"schema: {latest_version()}" in out and "deal: 0" in out
     assert (tmp_path / "p" / "kapusta.sqlite3").exists()
 
 
