@@ -344,6 +344,7 @@ RU: dict[str, str] = {
     "online, %1 refused": "на связи, отклонено: %1",
     "online, %1 conflicts": "на связи, конфликтов: %1",
     "online": "на связи",
+    "online, another desk pulls for the team": "на связи, данные для команды загружает другое рабочее место",
     "Sync: %1 %2": "Синхронизация: %1 %2",
     "companies": "компании",
     "contacts": "контакты",
@@ -381,6 +382,9 @@ RU: dict[str, str] = {
     "Set admin password": "Задать пароль администратора",
     "Nothing saved: fix the fields marked in red.": "Ничего не сохранено: исправьте поля, отмеченные красным.",
     "Saved.": "Сохранено.",
+    "Nothing saved: the relay lets only an admin desk change settings.": "Ничего не сохранено: ретранслятор разрешает менять настройки только рабочему месту администратора.",
+    "Nothing saved: the relay does not accept this desk's token.": "Ничего не сохранено: ретранслятор не принимает токен этого рабочего места.",
+    "Nothing saved: the relay did not take the change (%1).": "Ничего не сохранено: ретранслятор не принял изменение (%1).",
     "Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.": "Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.",
     "All secrets forgotten.": "Все секреты удалены.",
     "new master password (8+ characters), then click again": "новый мастер-пароль (от 8 символов), затем нажмите ещё раз",
@@ -453,6 +457,12 @@ RU_IN_CONTEXT: dict[tuple[str, str], str] = {
     ("NoticesView", "Waiting"): "Ожидают",
     ("NoticesView", "Sent"): "Отправленные",
     ("TenderEditor", "Name"): "Название",
+    ("CallPopup", "exact number"): "точному номеру",
+    ("CallPopup", "company's main line"): "основному номеру компании",
+    ("CallPopup", "lead's number"): "номеру лида",
+    ("CallPopup", "contact"): "контакт",
+    ("CallPopup", "company"): "компания",
+    ("CallPopup", "lead"): "лид",
 }
 PLURALS = {"%n record(s)": ["%n запись", "%n записи", "%n записей"]}
 

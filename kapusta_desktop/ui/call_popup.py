@@ -17,7 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,7 +41,13 @@ from kapusta_desktop.services.call_desk import (
     CallRinging,
     CallTakenElsewhere,
 )
-from kapusta_desktop.services.caller_lookup import CallerCard, CallerMatch
+from kapusta_desktop.services.caller_lookup import (
+    REASON_COMPANY_LINE,
+    REASON_EXACT,
+    REASON_LEAD,
+    CallerCard,
+    CallerMatch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,25 @@ MAX_SPARE_POPUPS = 6
 def money(amount: Decimal, currency: str) -> str:
     text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
     return f"{text} {'₽' if currency == 'RUB' else currency}"
+
+
+def reason_label(reason: str) -> str:
+    """The lookup's match reason (a code from caller_lookup) in the operator's language."""
+    labels = {
+        REASON_EXACT: QCoreApplication.translate("CallPopup", "exact number"),
+        REASON_COMPANY_LINE: QCoreApplication.translate("CallPopup", "company's main line"),
+        REASON_LEAD: QCoreApplication.translate("CallPopup", "lead's number"),
+    }
+    return labels.get(reason, reason)
+
+
+def kind_label(kind: str) -> str:
+    labels = {
+        "contact": QCoreApplication.translate("CallPopup", "contact"),
+        "company": QCoreApplication.translate("CallPopup", "company"),
+        "lead": QCoreApplication.translate("CallPopup", "lead"),
+    }
+    return labels.get(kind, kind)
 
 
 def _no_focus_button(text: str) -> QPushButton:
@@ -239,7 +264,7 @@ class CallPopup(QFrame):
         self.matches.setVisible(len(card.matches) > 1)
         if len(card.matches) > 1:  # one match needs no list to choose from
             for m in card.matches:
-                item = QListWidgetItem(f"{m.name} — {m.company_name or m.kind} ({m.reason})")
+                item = QListWidgetItem(f"{m.name} — {m.company_name or kind_label(m.kind)} ({reason_label(m.reason)})")
                 item.setData(Qt.ItemDataRole.UserRole, m)
                 self.matches.addItem(item)
         self.details.setText(self._details_text(card))
@@ -268,7 +293,7 @@ class CallPopup(QFrame):
     def _reason_text(self, card: CallerCard) -> str:
         if not card.matches:
             return self.tr("Not in the CRM")
-        text = self.tr("Matched by: %1").replace("%1", card.best.reason if card.best else "")
+        text = self.tr("Matched by: %1").replace("%1", reason_label(card.best.reason) if card.best else "")
         if len(card.matches) > 1:
             text += self.tr(" — %1 matches, pick one").replace("%1", str(len(card.matches)))
             if card.remembered:

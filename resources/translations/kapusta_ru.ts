@@ -234,137 +234,167 @@
 <context>
     <name>CallPopup</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="121" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="71" />
+        <source>exact number</source>
+        <translation>точному номеру</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="72" />
+        <source>company's main line</source>
+        <translation>основному номеру компании</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="73" />
+        <source>lead's number</source>
+        <translation>номеру лида</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="80" />
+        <source>contact</source>
+        <translation>контакт</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="81" />
+        <source>company</source>
+        <translation>компания</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="82" />
+        <source>lead</source>
+        <translation>лид</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="146" />
         <source>Name of the new contact</source>
         <translation>Имя нового контакта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="124" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="149" />
         <source>Open deal</source>
         <translation>Открыть сделку</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="125" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="150" />
         <source>Open in Bitrix24</source>
         <translation>Открыть в Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="126" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="151" />
         <source>Task: call back</source>
         <translation>Задача: перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="127" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="152" />
         <source>Task: send offer</source>
         <translation>Задача: отправить КП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="128" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="153" />
         <source>Create contact</source>
         <translation>Создать контакт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="129" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="154" />
         <source>Contact + deal</source>
         <translation>Контакт + сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="130" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="155" />
         <source>Dismiss</source>
         <translation>Скрыть</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="184" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="209" />
         <source>Ringing at %1</source>
         <translation>Звонок на %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="185" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="210" />
         <source> (transferred)</source>
         <translation> (переведён)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="235" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="260" />
         <source>Unknown number</source>
         <translation>Неизвестный номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="270" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="295" />
         <source>Not in the CRM</source>
         <translation>Нет в CRM</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="271" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="296" />
         <source>Matched by: %1</source>
         <translation>Найден по: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="273" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="298" />
         <source> — %1 matches, pick one</source>
         <translation> — совпадений: %1, выберите одно</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="275" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="300" />
         <source> (your earlier choice first)</source>
         <translation> (ваш прошлый выбор первым)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="283" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="308" />
         <source>Company: %1</source>
         <translation>Компания: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="285" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="310" />
         <source>Responsible: %1</source>
         <translation>Ответственный: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="287" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="312" />
         <source>Open deals:</source>
         <translation>Открытые сделки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="290" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="315" />
         <source>Open tasks:</source>
         <translation>Открытые задачи:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="295" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="320" />
         <source>Last calls:</source>
         <translation>Последние звонки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="313" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="338" />
         <source>Talking %1</source>
         <translation>Разговор %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="326" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="347" />
         <source>Taken by %1 (ext. %2)</source>
         <translation>Ответил(а): %1 (доб. %2)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="328" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="349" />
         <source>Taken at ext. %1</source>
         <translation>Ответили на доб. %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="330" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
         <source>Taken by %1</source>
         <translation>Ответил(а): %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="331" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="352" />
         <source>Taken by a colleague</source>
         <translation>Ответил другой оператор</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="375" />
         <source>Call ended</source>
         <translation>Звонок завершён</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="375" />
         <source>Call ended: missed</source>
         <translation>Звонок завершён: пропущен</translation>
     </message>
@@ -387,19 +417,19 @@
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="129" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="130" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="152" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="164" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="153" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="177" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="154" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="166" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="155" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="179" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
     </message>
@@ -1173,12 +1203,12 @@
         <translation>Пропущенные</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="39" />
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="40" />
         <source>Notices</source>
         <translation>Уведомления</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="95" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="98" />
         <source>Conflicts</source>
         <translation>Конфликты</translation>
     </message>
@@ -1188,32 +1218,32 @@
         <translation>Тендеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="163" />
+        <location filename="../../kapusta_desktop/app.py" line="167" />
         <source>&amp;Desk</source>
         <translation>&amp;Рабочее место</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="165" />
+        <location filename="../../kapusta_desktop/app.py" line="169" />
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="168" />
+        <location filename="../../kapusta_desktop/app.py" line="172" />
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="173" />
+        <location filename="../../kapusta_desktop/app.py" line="177" />
         <source>Explore the demo</source>
         <translation>Открыть демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="180" />
+        <location filename="../../kapusta_desktop/app.py" line="184" />
         <source>De&amp;mo</source>
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="327" />
+        <location filename="../../kapusta_desktop/app.py" line="331" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>
@@ -1377,12 +1407,12 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>NoticesRuntime</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="51" />
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="52" />
         <source>notices off</source>
         <translation>уведомления выключены</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="65" />
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="74" />
         <source>sending notices</source>
         <translation>уведомления отправляются</translation>
     </message>
@@ -1464,7 +1494,7 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>PopupManager</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="551" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="575" />
         <source>Task created: %1</source>
         <translation>Задача создана: %1</translation>
     </message>
@@ -1587,7 +1617,7 @@ to connect Bitrix24, Mango and Telegram:</source>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="116" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="396" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="406" />
         <source>Forget all secrets</source>
         <translation>Забыть все секреты</translation>
     </message>
@@ -1707,87 +1737,102 @@ to connect Bitrix24, Mango and Telegram:</source>
         <translation>Задать пароль администратора</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="367" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="370" />
         <source>Nothing saved: fix the fields marked in red.</source>
         <translation>Ничего не сохранено: исправьте поля, отмеченные красным.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="369" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="372" />
         <source>Saved.</source>
         <translation>Сохранено.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="398" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="378" />
+        <source>Nothing saved: the relay lets only an admin desk change settings.</source>
+        <translation>Ничего не сохранено: ретранслятор разрешает менять настройки только рабочему месту администратора.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="380" />
+        <source>Nothing saved: the relay does not accept this desk's token.</source>
+        <translation>Ничего не сохранено: ретранслятор не принимает токен этого рабочего места.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="381" />
+        <source>Nothing saved: the relay did not take the change (%1).</source>
+        <translation>Ничего не сохранено: ретранслятор не принял изменение (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="408" />
         <source>Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.</source>
         <translation>Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="417" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="427" />
         <source>All secrets forgotten.</source>
         <translation>Все секреты удалены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="438" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="448" />
         <source>new master password (8+ characters), then click again</source>
         <translation>новый мастер-пароль (от 8 символов), затем нажмите ещё раз</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="457" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="467" />
         <source>Checking…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="479" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="489" />
         <source>Not set: %1</source>
         <translation>Не задано: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="482" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="492" />
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="494" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="504" />
         <source>Created %1, updated %2, matched %3 PBX users.</source>
         <translation>Создано: %1, обновлено: %2, сопоставлено сотрудников АТС: %3.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="499" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="509" />
         <source>Not matched: %1</source>
         <translation>Не сопоставлены: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="505" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="515" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="505" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="515" />
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="506" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="516" />
         <source>none</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="508" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="518" />
         <source>Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4</source>
         <translation>Действует как %1 (id %2); администратор портала: %3 (для сведения, не проверка); не хватает прав: %4</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="517" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="527" />
         <source>%1 PBX users: </source>
         <translation>Сотрудников АТС: %1: </translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="520" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="530" />
         <source>No recent chats: send /start to the bot.</source>
         <translation>Нет последних чатов: отправьте боту /start.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="521" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="531" />
         <source>OK: %1</source>
         <translation>OK: %1</translation>
     </message>
@@ -2029,22 +2074,27 @@ to connect Bitrix24, Mango and Telegram:</source>
         <translation>на связи, конфликтов: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="72" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="73" />
+        <source>online, another desk pulls for the team</source>
+        <translation>на связи, данные для команды загружает другое рабочее место</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="74" />
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="125" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="130" />
         <source>Sync: %1 %2</source>
         <translation>Синхронизация: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="167" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="185" />
         <source>OAuth sync is not wired yet; use a webhook</source>
         <translation>Синхронизация через OAuth пока не подключена; используйте вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="176" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="194" />
         <source>no webhook saved</source>
         <translation>вебхук не сохранён</translation>
     </message>

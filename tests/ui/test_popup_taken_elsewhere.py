@@ -135,6 +135,7 @@ def test_russian_by_default(bus, qapp: QApplication) -> None:  # type: ignore[no
         events.publish(CallTakenElsewhere("e1", "102", "Мария Петрова"))
         assert popup.status.text() == "Ответил(а): Мария Петрова (доб. 102)"
         assert popup.taken_text("104", None) == "Ответили на доб. 104"
+        assert popup.reason.text() == "Найден по: точному номеру"  # the lookup's reason code, translated
     finally:
         for tr in qapp.findChildren(QTranslator):
             qapp.removeTranslator(tr)
