@@ -1,4 +1,4 @@
-"""Team mode delivery: a PBX POSTs call events to two relays; 50 desks receive them through PostgreSQL.
+"""Team mode: a PBX POSTs call events to two relays, 50 desks receive them; then desks push under one budget.
 
 Two `kapusta-desktop relay` processes share one PostgreSQL database; 50
 simulated desks (each a RelayFeed with its own LISTEN connection and thread,
@@ -9,12 +9,20 @@ desk's handler receives the event (wall clock, one machine), for every
 (event, desk) pair. Prints delivery_p50 / delivery_p99 / delivery_max
 in ms, and the events and deliveries counted.
 
+Then the push side, measured by bench/team_push.py on a fresh database: desk
+processes drain one shared outbox to the Bitrix24 sandbox under the team's one
+request budget (the portal's 2/s, 50). Prints team_pushes_per_s, the records a
+second the team sustains, and the sandbox's QUERY_LIMIT_EXCEEDED answers (must
+be 0). --push-desks (default: --desks, at most 10) and --push-records (default:
+100 per second of --seconds, at least 200) size it; --push-records 0 skips it.
+
 The database: KAPUSTA_BENCH_PG_URL or KAPUSTA_TEST_PG_URL (a server URL; a
 fresh database is created on it and dropped after), else a throw-away server
 from tools/pg_test_server.sh.
 
-    .venv/bin/python bench/team.py                      # 50 desks, 100 events/s for 10 s
+    .venv/bin/python bench/team.py                      # 50 desks, 100 events/s for 10 s; 10 desks push 1000
     .venv/bin/python bench/team.py --desks 5 --seconds 2
+    .venv/bin/python bench/team_push.py                 # the push side alone
 """
 
 from __future__ import annotations
@@ -121,14 +129,15 @@ async def send(urls: list[str], rate: float, total: int, out: str) -> None:
     Path(out).write_text(json.dumps({"sent": sent, "answered": answered}))
 
 
-async def run(desks: int, rate: float, seconds: float) -> None:
+async def run(desks: int, rate: float, seconds: float, push_desks: int, push_records: int) -> None:
     from kapusta_desktop.store.db import close_db, init_db
     from kapusta_desktop.store.relay_events import StoredRelayEvent
     from kapusta_desktop.store.relay_feed import RelayFeed
 
     cleanup: list[Any] = []
     try:
-        url = fresh_database(server_url(cleanup), cleanup)
+        server = server_url(cleanup)
+        url = fresh_database(server, cleanup)
         init_db(url)  # the schema, before two relays race to make it
         close_db()
         profile = tempfile.mkdtemp(prefix="kapusta-bench-profile-")
@@ -171,6 +180,12 @@ async def run(desks: int, rate: float, seconds: float) -> None:
         print(f"delivery_max: {max(latencies):.1f} ms")
         print(f"relay_post_p50: {statistics.median(post_ms):.1f} ms")
         print(f"relay_post_p99: {percentile(post_ms, 0.99):.1f} ms")
+        if push_records > 0:
+            # bench/team_push.py (beside this script, so on sys.path when run as one) measures the push side.
+            import team_push
+
+            team_push.report(await team_push.measure(fresh_database(server, cleanup), push_desks, push_records),
+                             prefix="push_")
     finally:
         for step in reversed(cleanup):
             step()
@@ -181,6 +196,9 @@ def main() -> None:
     parser.add_argument("--desks", type=int, default=int(os.environ.get("BENCH_TEAM_DESKS", 50)))
     parser.add_argument("--rate", type=float, default=100.0, help="events per second (default 100)")
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_TEAM_SECONDS", 10)))
+    parser.add_argument("--push-desks", type=int, help="desk processes pushing (default: --desks, at most 10)")
+    parser.add_argument("--push-records", type=int,
+                        help="records the team pushes (default: 100 per second of --seconds, at least 200; 0: skip)")
     parser.add_argument("--send", nargs="+", metavar="RELAY_URL", help=argparse.SUPPRESS)  # the sender process
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -188,7 +206,9 @@ def main() -> None:
     if args.send:
         asyncio.run(send(args.send, args.rate, args.count, args.out))
     else:
-        asyncio.run(run(args.desks, args.rate, args.seconds))
+        push_desks = args.push_desks or min(args.desks, 10)
+        push_records = args.push_records if args.push_records is not None else max(200, round(100 * args.seconds))
+        asyncio.run(run(args.desks, args.rate, args.seconds, push_desks, push_records))
 
 
 if __name__ == "__main__":

@@ -81,7 +81,8 @@ def _seed(records: int) -> None:
                                       "op": "create", "payload": {}} for cid in ids[start:start + 1000]]).execute()
 
 
-async def run(db_url: str, desks: int, records: int) -> None:
+async def measure(db_url: str, desks: int, records: int) -> dict[str, float]:
+    """Push `records` new companies from `desks` desk processes; the figures `report` prints (bench/team.py too)."""
     from kapusta_desktop.sandbox.bitrix24.server import Bitrix24Sandbox
     from kapusta_desktop.store.db import close_db, init_db
     from kapusta_desktop.store.request_budget import SharedRequestBudget
@@ -118,14 +119,26 @@ async def run(db_url: str, desks: int, records: int) -> None:
                     await proc.wait()
         created = len(sb.rows("company")) - before
         requests = sb.stats.requests - requests_before
-        print(f"desks: {desks}")
-        print(f"records: {records}")
-        print(f"team_pushes_per_s: {created / elapsed:.1f}")
-        print(f"team_requests_per_s: {requests / elapsed:.2f} (portal drains {RATE:.0f}/s)")
-        print(f"query_limit_exceeded: {sb.stats.query_limit_exceeded}")
-        print(f"duplicate_creates: {sb.stats.commands['crm.company.add'] - records}")
-        print(f"elapsed: {elapsed:.1f} s")
+        result = {"desks": desks, "records": records, "pushes_per_s": created / elapsed,
+                  "requests_per_s": requests / elapsed, "query_limit_exceeded": sb.stats.query_limit_exceeded,
+                  "duplicate_creates": sb.stats.commands["crm.company.add"] - records, "elapsed": elapsed}
     close_db()
+    return result
+
+
+def report(result: dict[str, float], prefix: str = "") -> None:
+    """team_pushes_per_s as is; the other lines under `prefix` (bench/team.py prints its own desks and events)."""
+    print(f"{prefix}desks: {result['desks']}")
+    print(f"{prefix}records: {result['records']}")
+    print(f"team_pushes_per_s: {result['pushes_per_s']:.1f}")
+    print(f"team_requests_per_s: {result['requests_per_s']:.2f} (portal drains {RATE:.0f}/s)")
+    print(f"{prefix}query_limit_exceeded: {result['query_limit_exceeded']}")
+    print(f"{prefix}duplicate_creates: {result['duplicate_creates']}")
+    print(f"{prefix}elapsed: {result['elapsed']:.1f} s")
+
+
+async def run(db_url: str, desks: int, records: int) -> None:
+    report(await measure(db_url, desks, records))
 
 
 def main() -> int:
