@@ -135,7 +135,11 @@ class Desk:
         self.secrets = ss.SecretStore(ss.MemoryKeyring()) if self.profile.demo else ss.SecretStore.for_profile(
             self.profile)
         self.admin = AdminAccess()
-        self.settings = SettingsService(self.secrets, self.admin)
+        # A team desk with KAPUSTA_RELAY_URL saves its settings through the relay (admin desks only).
+        from kapusta_desktop.integrations.relay.desk_side import settings_relay
+
+        relay = None if self.profile.demo else settings_relay(self.secrets)
+        self.settings = SettingsService(self.secrets, self.admin, relay=relay)
         self.built.append("secrets+settings")
         self.bus = EventBus()  # one bus for every service and view
         self.built.append("bus")

@@ -39,6 +39,7 @@ BITRIX24_REFRESH_TOKEN = "bitrix24.refresh_token"
 MANGO_API_KEY = "mango.api_key"
 MANGO_API_SALT = "mango.api_salt"
 TELEGRAM_TOKEN = "telegram.bot_token"
+RELAY_DESK_TOKEN = "relay.desk_token"  # a team desk's own token for the relay (`kapusta-desktop relay join`)
 SECRET_NAMES = (
     BITRIX24_WEBHOOK,
     BITRIX24_CLIENT_SECRET,
@@ -47,6 +48,7 @@ SECRET_NAMES = (
     MANGO_API_KEY,
     MANGO_API_SALT,
     TELEGRAM_TOKEN,
+    RELAY_DESK_TOKEN,
 )
 
 # Headless runs (provisioning scripts, `sync` from cron) unlock the file store from here.

@@ -93,12 +93,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace, profile: object) -> int:
+    from kapusta_desktop.integrations.relay.desk_side import settings_relay
     from kapusta_desktop.secret_store import SecretStore
     from kapusta_desktop.services.admin import AdminAccess
     from kapusta_desktop.services.settings import SettingsService
 
     secrets = SecretStore.for_profile(profile)
-    service = SettingsService(secrets, AdminAccess())
+    # A team desk with KAPUSTA_RELAY_URL changes settings through the relay, as the dialog does.
+    relay = None if getattr(args, "demo", False) else settings_relay(secrets)
+    service = SettingsService(secrets, AdminAccess(), relay=relay)
     inputs = _Inputs()
     action = args.config_action
     if action == "show":

@@ -3,6 +3,9 @@
 Non-secret values go to the Setting table, secrets only to the SecretStore.
 Reading is open to everyone (secrets masked); every change, switching an
 integration on or off and forgetting secrets need an unlocked admin session.
+A team desk that works through the relay (KAPUSTA_RELAY_URL) saves through the
+relay instead, which stores the tokens on itself and lets only admin desks
+change anything.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from kapusta_desktop import secret_store as ss
 from kapusta_desktop.secret_store import SecretStore
-from kapusta_desktop.services.admin import AdminAccess
+from kapusta_desktop.services.admin import AdminAccess, AdminError
 from kapusta_desktop.services.settings_fields import FIELDS, FIELDS_BY_KEY, INTEGRATIONS, FieldError, FieldSpec
 from kapusta_desktop.store.setting_values import get_value, set_value
 
@@ -46,6 +49,16 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+class RelaySettingsError(AdminError):
+    """The relay did not save a change: `status` 403 for a desk that is not an admin desk, 401 for a bad desk
+    token, 0 when the relay could not be reached or failed."""
+
+    def __init__(self, message: str, status: int = 0, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason or message  # the relay's words or the network problem, without the lead-in
+
+
 @dataclass(frozen=True)
 class ShownSetting:
     spec: FieldSpec
@@ -59,10 +72,12 @@ class SettingsService:
         admin: AdminAccess,
         *,
         port_check: Callable[[str, int], str | None] = port_problem,
+        relay: Any = None,
     ) -> None:
         self.secrets = secrets
         self.admin = admin
         self._port_check = port_check
+        self.relay = relay  # integrations/relay/desk_side.RelayAccess in relay mode: changes are saved there
 
     # -- reading (open to everyone) -----------------------------------------
 
@@ -143,6 +158,8 @@ class SettingsService:
         values, errors = self.validate_many(texts)
         if errors:
             return errors
+        if self.relay is not None and values:
+            return self._apply_through_relay(texts)
         for key, value in values.items():
             spec = FIELDS_BY_KEY[key]
             if spec.secret:
@@ -153,10 +170,29 @@ class SettingsService:
             log.info("settings changed: %s", ", ".join(sorted(values)))
         return {}
 
+    def _apply_through_relay(self, texts: Mapping[str, str]) -> dict[str, str]:
+        from kapusta_desktop.integrations.relay.desk_side import RelayConfigError, RelayRefusedError
+
+        try:
+            errors = self.relay.put_settings(dict(texts))
+        except RelayRefusedError as exc:
+            raise RelaySettingsError(f"The relay refused the change: {exc}", exc.status, reason=str(exc)) from None
+        except RelayConfigError as exc:
+            raise RelaySettingsError(f"Nothing saved through the relay: {exc}", reason=str(exc)) from None
+        if not errors:
+            log.info("settings changed through the relay: %s", ", ".join(sorted(texts)))
+        return errors
+
     def set_enabled(self, integration: str, enabled: bool) -> None:
         if integration not in INTEGRATIONS:
             raise FieldError(f"{integration}.enabled", f"unknown integration; known: {', '.join(INTEGRATIONS)}")
         self.admin.require(f"switch {integration} on or off")
+        if self.relay is not None:
+            key = f"{integration}.enabled"
+            errors = self._apply_through_relay({key: "on" if enabled else "off"})
+            if errors:
+                raise FieldError(key, errors.get(key) or next(iter(errors.values())))
+            return
         set_value(f"{integration}.enabled", bool(enabled))
         log.info("%s switched %s", integration, "on" if enabled else "off")
 

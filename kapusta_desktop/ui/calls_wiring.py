@@ -117,6 +117,7 @@ class CallsRuntime:
             return
         team_url = None if self.demo else team_database_url()
         if team_url is not None:
+            self._use_relay_for_commands()
             await self._start_team_feed(team_url)
             return
         secrets = self.secrets or SecretStore()
@@ -154,6 +155,18 @@ class CallsRuntime:
         self._state("online", translate("CallsRuntime", "listening on %1").replace("%1", self.listener.url))
         self._expire_timer.start()
 
+    def _use_relay_for_commands(self) -> None:
+        """With KAPUSTA_RELAY_URL, click-to-call goes through the relay, which signs with the team's key and salt."""
+        from kapusta_desktop.integrations.relay.desk_side import RelayConfigError, relay_access
+
+        try:
+            relay = relay_access(self.secrets or SecretStore())
+        except RelayConfigError as exc:
+            log.warning("click-to-call through the relay is off: %s", exc)
+            return
+        if relay is not None and self.desk.mango is None:
+            self.desk.mango = relay.mango_client()
+
     async def _start_team_feed(self, url: str) -> None:
         """Team mode: the PBX posts to the relay; this desk follows the shared event log (no key/salt here)."""
         try:
@@ -177,4 +190,7 @@ class CallsRuntime:
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None
+        mango, self.desk.mango = self.desk.mango, None
+        if mango is not None and hasattr(mango, "aclose"):
+            await mango.aclose()
         self.popups.shutdown()

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from kapusta_desktop.integrations.relay.desk_side import RelayConfigError, relay_access
 from kapusta_desktop.integrations.telegram.client import TelegramClient
 from kapusta_desktop.integrations.telegram.errors import TelegramConfigError
 from kapusta_desktop.secret_store import TELEGRAM_TOKEN, SecretStore
@@ -51,14 +52,22 @@ class NoticesRuntime:
             self._state("off", QCoreApplication.translate("NoticesRuntime", "notices off"))
             return
         try:
-            token = (self.secrets or SecretStore()).get(TELEGRAM_TOKEN)
-            kwargs: dict[str, Any] = {}
-            api_url = get_value(API_URL_SETTING)
-            if api_url:
-                kwargs["base_url"] = str(api_url)
-            self.client = TelegramClient(token or "", **kwargs)
+            # A team desk with KAPUSTA_RELAY_URL sends through the relay, which holds the bot token.
+            relay = relay_access(self.secrets or SecretStore())
+            if relay is not None:
+                self.client = relay.telegram_client()
+            else:
+                token = (self.secrets or SecretStore()).get(TELEGRAM_TOKEN)
+                kwargs: dict[str, Any] = {}
+                api_url = get_value(API_URL_SETTING)
+                if api_url:
+                    kwargs["base_url"] = str(api_url)
+                self.client = TelegramClient(token or "", **kwargs)
         except TelegramConfigError as exc:
             self._state("not_configured", exc.description)
+            return
+        except RelayConfigError as exc:
+            self._state("not_configured", str(exc))
             return
         self.worker = NoticeWorker(self.client, self.bus)
         self.worker.start()

@@ -36,7 +36,7 @@ from kapusta_desktop import secret_store as ss
 from kapusta_desktop.redact import redact
 from kapusta_desktop.services import connection_checks
 from kapusta_desktop.services.admin import AdminError
-from kapusta_desktop.services.settings import SettingsService
+from kapusta_desktop.services.settings import RelaySettingsError, SettingsService
 from kapusta_desktop.services.settings_fields import FIELDS, FieldSpec
 
 log = logging.getLogger(__name__)
@@ -354,6 +354,9 @@ class SettingsDialog(QDialog):
         try:
             errors = self.service.apply(self.edited_texts())
             self._save_tables()
+        except RelaySettingsError as exc:  # a team desk saving through the relay
+            self.status_label.setText(self.relay_refusal(exc))
+            return False
         except AdminError as exc:
             self.status_label.setText(str(exc))
             self._apply_lock()
@@ -369,6 +372,13 @@ class SettingsDialog(QDialog):
         self.status_label.setText(self.tr("Saved."))
         self.reload()
         return True
+
+    def relay_refusal(self, exc: RelaySettingsError) -> str:
+        if exc.status == 403:
+            return self.tr("Nothing saved: the relay lets only an admin desk change settings.")
+        if exc.status == 401:
+            return self.tr("Nothing saved: the relay does not accept this desk's token.")
+        return self.tr("Nothing saved: the relay did not take the change (%1).").replace("%1", exc.reason)
 
     def _save_tables(self) -> None:
         from kapusta_desktop.store.models import UserManager

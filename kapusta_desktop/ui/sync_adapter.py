@@ -158,7 +158,18 @@ def sync_runtime_from_settings(
         if hasattr(window, "set_connection_state"):
             window.set_connection_state("bitrix24", state, text)
 
-    url = webhook_url
+    relay = None
+    if webhook_url is None:
+        from kapusta_desktop.integrations.relay.desk_side import RelayConfigError, relay_access
+
+        try:
+            relay = relay_access(secrets or SecretStore())  # KAPUSTA_RELAY_URL: the relay holds the webhook
+        except (RelayConfigError, SecretStoreError) as exc:
+            say("not_configured", str(exc))
+            return None
+        if relay is not None and not get_value("bitrix24.enabled", False):
+            return None
+    url = webhook_url or (relay.url if relay is not None else None)
     if url is None:
         if not get_value("bitrix24.enabled", False):
             return None
@@ -188,7 +199,8 @@ def sync_runtime_from_settings(
         log.warning("team sync set-up failed: %s", exc)
         say("error", str(exc))
         return None
-    client = Bitrix24Client(WebhookAuth(url), limiter=team.limiter)
+    # Through the relay, the relay's one client keeps the team's budget; here only the desk's token is needed.
+    client = relay.bitrix24_client() if relay is not None else Bitrix24Client(WebhookAuth(url), limiter=team.limiter)
     engine = SyncEngine(client, bus, interval=float(get_value("sync.interval_seconds", 30)),
                         rules=EventRules(vip_amount=vip), call_logger=push_call_log, worker_id=team.worker_id)
     runtime = SyncRuntime(window, bus, engine)

@@ -257,3 +257,47 @@ async def test_a_service_without_a_token_on_the_relay_answers_404(pg: peewee.Dat
     assert "not configured" in answers["telegram"].json()["description"]
     assert who == {"desk": "lonely", "admin": False,
                    "forwarding": {"bitrix24": False, "telegram": False, "mango": False}}
+
+
+@pytest.mark.anyio
+async def test_a_desk_joins_with_its_token_and_its_console_works_through_the_relay(
+    team: Team, monkeypatch: pytest.MonkeyPatch, qapp: Any
+) -> None:
+    import io
+
+    from kapusta_desktop.cli import main
+    from kapusta_desktop.integrations.relay.desk_side import RelayConfigError, relay_access
+    from kapusta_desktop.services.admin import AdminAccess, ScryptCost
+    from kapusta_desktop.services.bus import EventBus
+    from kapusta_desktop.services.settings import RelaySettingsError, SettingsService
+    from kapusta_desktop.store.setting_values import set_value
+    from kapusta_desktop.ui.sync_adapter import sync_runtime_from_settings
+
+    monkeypatch.setenv("KAPUSTA_RELAY_URL", team.relay.url)
+    monkeypatch.delenv("KAPUSTA_RELAY_TOKEN", raising=False)
+    monkeypatch.delenv("KAPUSTA_DATABASE_URL", raising=False)
+    with pytest.raises(RelayConfigError, match="relay join"):
+        relay_access(SecretStore())
+    monkeypatch.setattr("sys.stdin", io.StringIO(team.desk_token + "\n"))
+    assert main(["relay", "join"]) == 0
+    access = relay_access(SecretStore())
+    assert access is not None and access.token == team.desk_token
+
+    # The console's sync talks to the portal through the relay, with no webhook on this desk.
+    set_value("bitrix24.enabled", True)
+    runtime = sync_runtime_from_settings(object(), EventBus(), secrets=SecretStore())
+    assert runtime is not None and runtime.engine.client.auth.kind == "relay"
+    try:
+        assert (await runtime.engine.client.call("user.current"))["ID"]
+    finally:
+        await runtime.stop()
+    assert SecretStore().get("bitrix24.webhook_url") is None
+
+    # A settings change from this (non-admin) desk: unlocked here, refused by the relay, nothing changed.
+    service = SettingsService(SecretStore(), AdminAccess(cost=ScryptCost(n=2**10, r=8, p=1)), relay=access)
+    service.admin.set_initial_password("desk-admin-1")
+    await asyncio.to_thread(service.admin.unlock, "desk-admin-1")
+    with pytest.raises(RelaySettingsError) as refused:
+        await asyncio.to_thread(service.apply, {"sync.interval_seconds": "60"})
+    assert refused.value.status == 403
+    assert Setting.get_or_none(Setting.key == "sync.interval_seconds") is None

@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
-from kapusta_desktop.integrations.bitrix24.auth import RelayAuth
-from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
-from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
-from kapusta_desktop.integrations.mango.client import MangoClient
-from kapusta_desktop.integrations.telegram.client import TelegramClient
 from kapusta_desktop.redact import redact, register_secret
+from kapusta_desktop.secret_store import RELAY_DESK_TOKEN
 
 RELAY_URL_ENV = "KAPUSTA_RELAY_URL"
 RELAY_TOKEN_ENV = "KAPUSTA_RELAY_TOKEN"
-RELAY_TOKEN_SECRET = "relay.desk_token"
+RELAY_TOKEN_SECRET = RELAY_DESK_TOKEN
 SETTINGS_TIMEOUT = 10.0
 # The relay's client keeps the portal's pace for the whole team; the desk's own bucket only needs to stop a
 # runaway loop, so it is generous. Retries on the desk cover the way to the relay, the relay retries the portal.
-DESK_LIMITS = LimitConfig(rate=50.0, burst=500)
+DESK_RATE, DESK_BURST = 50.0, 500
 DESK_B24_RETRIES = 2
+
+if TYPE_CHECKING:  # the clients load when first built, not when the console starts
+    from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+    from kapusta_desktop.integrations.mango.client import MangoClient
+    from kapusta_desktop.integrations.telegram.client import TelegramClient
 
 
 class RelayConfigError(ValueError):
@@ -62,14 +61,22 @@ class RelayAccess:
         return {"Authorization": f"Bearer {self.token}"}
 
     def bitrix24_client(self, **kwargs: Any) -> Bitrix24Client:
-        kwargs.setdefault("limits", DESK_LIMITS)
+        from kapusta_desktop.integrations.bitrix24.auth import RelayAuth
+        from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+        from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
+
+        kwargs.setdefault("limits", LimitConfig(rate=DESK_RATE, burst=DESK_BURST))
         kwargs.setdefault("max_retries", DESK_B24_RETRIES)
         return Bitrix24Client(RelayAuth(self.url, self.token), **kwargs)
 
     def telegram_client(self, **kwargs: Any) -> TelegramClient:
+        from kapusta_desktop.integrations.telegram.client import TelegramClient
+
         return TelegramClient.via_relay(self.url, self.token, **kwargs)
 
     def mango_client(self, **kwargs: Any) -> MangoClient:
+        from kapusta_desktop.integrations.mango.client import MangoClient
+
         return MangoClient.via_relay(self.url, self.token, **kwargs)
 
     def put_settings(self, values: dict[str, str]) -> dict[str, str]:
@@ -78,6 +85,8 @@ class RelayAccess:
         Synchronous and short, like the local save it replaces. Raises RelayRefusedError on 401/403 and
         RelayConfigError when the relay cannot be reached or answers something else.
         """
+        import httpx
+
         try:
             response = httpx.put(self.url.rstrip("/") + "/desk/settings", json={"values": values},
                                  headers=self.headers, timeout=SETTINGS_TIMEOUT)
@@ -110,3 +119,21 @@ def relay_access(secrets: Any = None) -> RelayAccess | None:
     if not token and secrets is not None:
         token = (secrets.get(RELAY_TOKEN_SECRET) or "").strip()
     return RelayAccess(url, token)
+
+
+@dataclass(frozen=True)
+class UnusableRelay:
+    """KAPUSTA_RELAY_URL is set but the relay cannot be used (no desk token): saving says why, never saves locally."""
+
+    problem: str
+
+    def put_settings(self, values: dict[str, str]) -> dict[str, str]:
+        raise RelayConfigError(self.problem)
+
+
+def settings_relay(secrets: Any = None) -> RelayAccess | UnusableRelay | None:
+    """Where this desk's settings changes go: the relay, a relay that cannot be used, or None (saved here)."""
+    try:
+        return relay_access(secrets)
+    except RelayConfigError as exc:
+        return UnusableRelay(str(exc))
