@@ -7,6 +7,11 @@ event bus; `ui/sync_adapter.py` turns them into signals.
 A cycle pushes first (the operator's edits go out as soon as possible), then
 pulls, then pushes again (merges may queue re-applied values). Every
 `reconcile_every` cycles it also looks for records deleted in Bitrix24.
+
+In team mode (desks sharing one PostgreSQL cache) a `pull_gate` (the team's
+pull lease, store/pull_lease.py) decides which desk pulls: the others only
+push, since the shared cache the one puller keeps fresh is theirs too. The
+puller also reads single records a Bitrix24 event named (`pull_records`).
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
@@ -40,6 +46,7 @@ class SyncReport:
     reconciled: int = 0
     error: str | None = None  # the cycle stopped on this (Bitrix24 unreachable, refused auth, ...)
     requests: int = 0  # HTTP requests this cycle sent
+    pulled_elsewhere: bool = False  # team mode: another desk holds the pull lease, this cycle only pushed
 
     @property
     def ok(self) -> bool:
@@ -52,6 +59,14 @@ def count_states() -> tuple[int, int]:
         errors += model.select().where(model.sync_state == SyncState.ERROR.value).count()
         conflicts += model.select().where(model.sync_state == SyncState.CONFLICT.value).count()
     return errors, conflicts
+
+
+class PullGate(Protocol):
+    """Who pulls for a team: `try_hold()` keeps or takes the turn (True: this desk pulls), `release()` hands it on."""
+
+    async def try_hold(self) -> bool: ...
+
+    async def release(self) -> None: ...
 
 
 class SyncEngine:
@@ -69,6 +84,7 @@ class SyncEngine:
         connection_kind: str = "webhook",
         on_progress: Callable[[str, int, int | None], None] | None = None,
         push_backoff: tuple[float, float] = (2.0, 300.0),  # first retry delay, longest delay (seconds)
+        pull_gate: PullGate | None = None,  # team mode: pull only while holding it; None: always pull
     ) -> None:
         if interval <= 0:
             raise ValueError("the sync interval must be positive")
@@ -89,6 +105,10 @@ class SyncEngine:
         self._lock = asyncio.Lock()
         self._loop_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self.pull_gate = pull_gate
+        self.leading: bool | None = None  # team mode: whether this desk is the team's puller (None: not asked yet)
+        # Awaited when `leading` changes, before the cycle pulls (team mode: start or stop following Bitrix24 events).
+        self.on_leading: Callable[[bool], Awaitable[None]] | None = None
 
     # ------------------------------------------------------------------ status
 
@@ -96,7 +116,7 @@ class SyncEngine:
         errors, conflicts = count_states()
         return SyncStatus(online=self.online, running=self.running, pending=pending_count("bitrix24"),
                           errors=errors, conflicts=conflicts, last_sync=self.last_sync, last_error=self.last_error,
-                          refused=self.refused)
+                          refused=self.refused, pulled_elsewhere=self.pull_gate is not None and self.leading is False)
 
     def publish_status(self) -> None:
         self.bus.publish(self.status())
@@ -119,13 +139,16 @@ class SyncEngine:
                 report.push.add(await self.pusher.push_all())
                 if report.push.offline:
                     raise _Offline(report.push.last_error or "Bitrix24 did not answer")
-                refresh = full and has_full_sync()  # a full pull over a filled cache also looks for deletions
-                report.pull = await (self.puller.full() if full else self.puller.incremental())
-                self._cycles += 1
-                if reconcile or refresh or self._cycles % self.reconcile_every == 0:
-                    report.reconciled = await self.puller.reconcile()
-                    await self.puller.pull_users()
-                    await self.puller.pull_stages()
+                if await self._take_pull_turn():
+                    refresh = full and has_full_sync()  # a full pull over a filled cache also looks for deletions
+                    report.pull = await (self.puller.full() if full else self.puller.incremental())
+                    self._cycles += 1
+                    if reconcile or refresh or self._cycles % self.reconcile_every == 0:
+                        report.reconciled = await self.puller.reconcile()
+                        await self.puller.pull_users()
+                        await self.puller.pull_stages()
+                else:
+                    report.pulled_elsewhere = True  # the team's puller keeps the shared cache fresh
                 report.push.add(await self.pusher.push_all())
                 if report.push.offline:
                     raise _Offline(report.push.last_error or "Bitrix24 did not answer")
@@ -147,6 +170,51 @@ class SyncEngine:
             self.bus.publish(RecordsChanged(frozenset(MODELS)))
             self.publish_status()
             return report
+
+    async def _take_pull_turn(self) -> bool:
+        """Alone: always. In a team: only while this desk holds the pull lease (taken when free)."""
+        if self.pull_gate is None:
+            return True
+        try:
+            leading = await self.pull_gate.try_hold()
+        except Exception:  # the lease could not be asked: do not pull beside a puller that may be running
+            log.exception("sync: asking for the team's pull lease failed")
+            leading = False
+        if leading != self.leading:
+            log.info("sync: %s", "this desk now pulls for the team" if leading else "another desk pulls for the team")
+            self.leading = leading
+            await self._tell_leading(leading)
+        return leading
+
+    async def _tell_leading(self, leading: bool) -> None:
+        if self.on_leading is not None:
+            try:
+                await self.on_leading(leading)
+            except Exception:  # following Bitrix24 events is a speed-up; the scheduled pulls go on without it
+                log.exception("sync: the pull-turn hook failed")
+
+    async def pull_records(
+        self, changed: Mapping[str, Iterable[int]], deleted: Mapping[str, Iterable[int]] | None = None
+    ) -> PullReport:
+        """Read these records ({kind: Bitrix24 ids}) now and drop `deleted` ones, as pulls and reconcile would.
+
+        What a Bitrix24 outgoing event asks for. Waits for a running cycle (a read cannot cross a push of the
+        same record); a failure is logged and left to the next scheduled pull.
+        """
+        async with self._lock:
+            report = PullReport()
+            try:
+                report = await self.puller.pull_records(changed)
+            except Bitrix24Error as exc:
+                log.info("sync: reading records named by Bitrix24 events failed: %s", exc)
+            for kind, ids in (deleted or {}).items():
+                report.deleted += self.puller.remove_records(kind, list(ids))
+        for event in report.events:
+            self.bus.publish(event)
+        kinds = {k for k, ids in changed.items() if ids} | {k for k, ids in (deleted or {}).items() if ids}
+        self.bus.publish(RecordsChanged(frozenset(kinds)))
+        self.publish_status()
+        return report
 
     async def discard(self, entity_type: str, record_id: int) -> int:
         """Drop a record's unsent changes and show Bitrix24's version of it again (one request).
@@ -188,6 +256,14 @@ class SyncEngine:
                 await task
             except asyncio.CancelledError:
                 pass
+        if self.pull_gate is not None and self.leading:
+            # A stopped desk pulls no more: the next desk to ask takes the turn at once, not when we exit.
+            self.leading = None
+            await self._tell_leading(False)
+            try:
+                await self.pull_gate.release()
+            except Exception:
+                log.exception("sync: releasing the team's pull lease failed")
 
     async def _run(self) -> None:
         while True:

@@ -10,13 +10,15 @@
   looks back an overlap window before the cursor so nothing saved while a pull
   ran is missed.
 - Reconcile: lists every kind's ids and removes rows Bitrix24 no longer has.
+- Single records (`pull_records`): the records a Bitrix24 event named, read by
+  id and applied like an incremental pull's rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,7 @@ from kapusta_desktop.domain.stages import StageInfo, derive_kapusta_stage
 from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.integrations.bitrix24 import mapping as m
 from kapusta_desktop.integrations.bitrix24.client import PAGE_SIZE, Bitrix24Client
+from kapusta_desktop.integrations.bitrix24.errors import NotFound
 from kapusta_desktop.integrations.bitrix24.methods import Bitrix24Api
 from kapusta_desktop.services.sync.cache import MODELS, ApplyStats, CacheWriter, EventRules, Resolver, now_utc
 from kapusta_desktop.store.models import (
@@ -104,6 +107,12 @@ def _cursor_set(name: str, value: str) -> None:
     SyncCursor.insert(name=name, value=value, updated_at=now_utc()).on_conflict(
         conflict_target=[SyncCursor.name], update={SyncCursor.value: value, SyncCursor.updated_at: now_utc()}
     ).execute()
+
+
+def contact_ids(items: list[dict[str, Any]]) -> list[int]:
+    """A deal's contacts from `crm.deal.contact.items.get`: the primary first, then by SORT."""
+    ordered = sorted(items, key=lambda i: (str(i.get("IS_PRIMARY")) != "Y", m.parse_int(i.get("SORT")) or 0))
+    return [c for c in (m.parse_int(i.get("CONTACT_ID")) for i in ordered) if c]
 
 
 def has_full_sync() -> bool:
@@ -298,6 +307,57 @@ class Puller:
                                             or known[r.b24_id] != r.modified])
         return self._apply(writer, q, records, report) if records else None
 
+    # ------------------------------------------------------------------ single records
+
+    async def pull_records(self, wanted: Mapping[str, Iterable[int]]) -> PullReport:
+        """Fetch these records by Bitrix24 id ({kind: ids}) and apply them as an incremental pull would.
+
+        For a Bitrix24 event naming a record: one batch request per 50 reads (a deal takes two: the record and
+        its contact set), the same merge with local edits, the same domain events. A record Bitrix24 no longer
+        has is removed as reconcile would. The cursors stay: the next incremental pull looks from where it was.
+        """
+        report = PullReport()
+        ids = {kind: sorted(set(wanted.get(kind, ()))) for kind in KINDS}
+        cmds: dict[str, tuple[str, dict[str, Any]]] = {}
+        for kind in KINDS:
+            for b24 in ids[kind]:
+                if kind == "task":
+                    cmds[f"task:{b24}"] = ("tasks.task.get", {"taskId": b24, "select": QUERIES[kind].select()})
+                else:
+                    cmds[f"{kind}:{b24}"] = (f"crm.{kind}.get", {"id": b24})
+                if kind == "deal":
+                    cmds[f"links:{b24}"] = ("crm.deal.contact.items.get", {"id": b24})
+        if not cmds:
+            return report
+        res = await self.client.batch(cmds)
+        writer = CacheWriter(Resolver(), announce=True, rules=self.rules)
+        for kind in KINDS:  # companies before the contacts and deals that name them
+            q = QUERIES[kind]
+            page: list[dict[str, Any]] = []
+            gone: list[int] = []
+            for b24 in ids[kind]:
+                key = f"{kind}:{b24}"
+                payload = res.results.get(key)
+                if kind == "task" and isinstance(payload, dict):
+                    payload = payload.get("task")
+                if isinstance(res.errors.get(key), NotFound) or (kind == "task" and key in res.results and not payload):
+                    gone.append(b24)  # deleted by the time we asked
+                elif isinstance(payload, dict):
+                    page.append(payload)
+                else:
+                    log.info("%s %s not read (%s); the next pull brings it", kind, b24, res.errors.get(key))
+            records = self._parse(q, page, report)
+            for rec in records if kind == "deal" else ():
+                items = res.results.get(f"links:{rec.b24_id}")
+                if isinstance(items, list):
+                    rec.contact_ids = contact_ids(items)
+            if records:
+                self._apply(writer, q, records, report)
+            if page:
+                report.rows[kind] = len(page)
+            report.deleted += self.remove_records(kind, gone)
+        return report
+
     # Cursor per kind: the newest DATE_MODIFY taken in ("stamp") and when it last moved ("set_at", our clock).
     # For `overlap` after it moves, pulls look back `overlap` before the stamp, so a row whose save became
     # visible late (an older DATE_MODIFY) is still caught; after that, pulls ask strictly for newer rows, so
@@ -357,10 +417,7 @@ class Puller:
             for rec in chunk:
                 items = res.results.get(rec.b24_id)
                 if isinstance(items, list):
-                    ordered = sorted(
-                        items, key=lambda i: (str(i.get("IS_PRIMARY")) != "Y", m.parse_int(i.get("SORT")) or 0)
-                    )
-                    rec.contact_ids = [c for c in (m.parse_int(i.get("CONTACT_ID")) for i in ordered) if c]
+                    rec.contact_ids = contact_ids(items)
 
     def _apply(
         self, writer: CacheWriter, q: KindQuery, records: list[m.RemoteRecord], report: PullReport
@@ -388,8 +445,20 @@ class Puller:
 
     @staticmethod
     def _remove_missing(kind: str, remote: set[int]) -> int:
+        model = Lead if kind == "lead" else MODELS[kind]
+        rows = model.select(model.b24_id).where(model.b24_id.is_null(False)).tuples()
+        return Puller.remove_records(kind, [b24 for (b24,) in rows if b24 not in remote])
+
+    @staticmethod
+    def remove_records(kind: str, b24_ids: list[int]) -> int:
+        """Drop cached rows of records deleted in Bitrix24; returns how many went.
+
+        A row with an edit waiting to go out is not dropped but marked (the operator decides).
+        """
+        if not b24_ids:
+            return 0
         if kind == "lead":
-            gone = [lid for lid, b24 in Lead.select(Lead.id, Lead.b24_id).tuples() if b24 not in remote]
+            gone = [lid for (lid,) in Lead.select(Lead.id).where(Lead.b24_id.in_(b24_ids)).tuples()]
             with Lead._meta.database.atomic():
                 for start in range(0, len(gone), 500):
                     chunk = gone[start : start + 500]
@@ -397,10 +466,11 @@ class Puller:
                     Lead.delete().where(Lead.id.in_(chunk)).execute()
             return len(gone)
         model = MODELS[kind]
-        rows = model.select(model.id, model.b24_id, model.sync_state).where(model.b24_id.is_null(False)).tuples()
         gone_synced, gone_edited = [], []
-        for local_id, b24, state in rows:
-            if b24 not in remote:
+        wanted = sorted(set(b24_ids))
+        for start in range(0, len(wanted), 500):
+            rows = model.select(model.id, model.sync_state).where(model.b24_id.in_(wanted[start : start + 500]))
+            for local_id, state in rows.tuples():
                 (gone_synced if state in (SyncState.SYNCED.value, SyncState.CONFLICT.value) else gone_edited).append(
                     local_id
                 )
@@ -416,5 +486,6 @@ class Puller:
                     model.id.in_(gone_edited)
                 ).execute()
         if gone_synced or gone_edited:
-            log.info("reconcile %s: %d removed, %d edited rows marked", kind, len(gone_synced), len(gone_edited))
+            log.info("%s: %d removed as deleted in Bitrix24, %d edited rows marked", kind, len(gone_synced),
+                     len(gone_edited))
         return len(gone_synced)

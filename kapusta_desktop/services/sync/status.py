@@ -18,6 +18,7 @@ class SyncStatus:
     last_sync: dt.datetime | None  # naive UTC of the last successful pull + push
     last_error: str | None = None
     refused: bool = False  # Bitrix24 answered but refused the connection itself (webhook, scope, rights)
+    pulled_elsewhere: bool = False  # team mode: another desk pulls into the shared cache, this one only pushes
 
 
 @dataclass(frozen=True)
