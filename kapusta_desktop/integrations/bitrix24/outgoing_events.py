@@ -41,9 +41,13 @@ class OutgoingEvent:
 
     @property
     def record_id(self) -> str | None:
-        fields = self.data.get("FIELDS")
-        value = fields.get("ID") if isinstance(fields, dict) else None
-        return str(value) if value not in (None, "") else None
+        # CRM events name the record in FIELDS; task events in FIELDS_AFTER (add, update) or FIELDS_BEFORE (delete).
+        for block in ("FIELDS", "FIELDS_AFTER", "FIELDS_BEFORE"):
+            fields = self.data.get(block)
+            value = fields.get("ID") if isinstance(fields, dict) else None
+            if value not in (None, ""):
+                return str(value)
+        return None
 
     def as_payload(self) -> dict[str, Any]:
         """What may be stored and forwarded: everything but the auth block."""
