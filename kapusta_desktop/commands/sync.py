@@ -1,7 +1,8 @@
 """`kapusta-desktop sync`: one headless sync cycle with Bitrix24.
 
 Pushes the outbox, pulls what changed (or everything with --full), optionally
-reconciles deletions, prints a progress bar on stderr and a summary on stdout.
+reconciles deletions (in team mode the pull is left to the desk holding the
+team's pull lease, if another one does), prints a progress bar on stderr and a summary on stdout.
 The connection is the incoming webhook saved in the keyring
 (`bitrix24.webhook_url`), or one line read from standard input with
 --webhook-from-stdin; with --demo, a loopback sandbox seeded with sample data.
@@ -144,7 +145,8 @@ async def _sync(args: argparse.Namespace, profile: object) -> int:
     team = team_sync(url, profile.root)  # type: ignore[attr-defined]
     client = Bitrix24Client(WebhookAuth(url), ca_bundle=ca_bundle, max_retries=args.retries, limiter=team.limiter)
     try:
-        engine = SyncEngine(client, EventBus(), call_logger=push_call_log, on_progress=bar, worker_id=team.worker_id)
+        engine = SyncEngine(client, EventBus(), call_logger=push_call_log, on_progress=bar, worker_id=team.worker_id,
+                            pull_gate=team.lease)
         full = args.full or not has_full_sync()
         report = await engine.sync_now(full=full, reconcile=args.reconcile)
         bar.close()
@@ -156,6 +158,8 @@ async def _sync(args: argparse.Namespace, profile: object) -> int:
             await sandbox.stop()
     pull = report.pull
     print(f"mode: {'full' if full else 'incremental'}")
+    if report.pulled_elsewhere:
+        print("pulled: nothing here, another desk of the team pulls into the shared cache")
     if pull is not None:
         rows = ", ".join(f"{k} {n}" for k, n in pull.rows.items())
         print(f"pulled: {rows or 'nothing'}")

@@ -5,6 +5,9 @@ Alone, a desk pushes as "desk" and keeps its own request bucket. In team mode
 the shared outbox's claims tell desks apart (store/outbox_claims.py), and its
 Bitrix24 client takes requests from the bucket all desks share for the portal
 (store/request_budget.py), so together they stay under the portal's limit.
+One desk at a time pulls for the whole team: the one holding the team's pull
+lease (store/pull_lease.py); it also follows the relay's Bitrix24 events
+(services/team_pull.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
-from kapusta_desktop.services.team_feed import desk_cursor_name, team_database_url
+from kapusta_desktop.services.team_feed import desk_cursor_name, libpq_url, team_database_url
+from kapusta_desktop.store.pull_lease import PullLease
 from kapusta_desktop.store.request_budget import SharedRequestBudget
 
 SOLO_WORKER = "desk"
@@ -24,10 +28,14 @@ SOLO_WORKER = "desk"
 class TeamSync:
     worker_id: str
     limiter: SharedRequestBudget | None = None  # None: the client's own bucket
+    lease: PullLease | None = None  # the team's pull lease (the engine's pull_gate); None: this desk always pulls
+    database_url: str | None = None  # the shared PostgreSQL (team mode only)
 
     def close(self) -> None:
         if self.limiter is not None:
             self.limiter.close()
+        if self.lease is not None:
+            self.lease.close()  # a desk that quits hands the pulling on at once
 
 
 def budget_key(portal_url: str) -> str:
@@ -46,4 +54,5 @@ def team_sync(portal_url: str, profile_root: Path, limits: LimitConfig | None = 
     limits = limits or LimitConfig()
     budget = SharedRequestBudget.open(url, key=budget_key(portal_url), rate=limits.rate,
                                       capacity=limits.burst - limits.headroom)
-    return TeamSync(desk_cursor_name(profile_root), budget)
+    worker = desk_cursor_name(profile_root)
+    return TeamSync(worker, budget, PullLease(libpq_url(url), holder=worker), url)

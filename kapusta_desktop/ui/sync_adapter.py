@@ -69,6 +69,8 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
         return "error", translate("SyncStatus", "online, %1 refused").replace("%1", str(status.errors))
     if status.conflicts:
         return "online", translate("SyncStatus", "online, %1 conflicts").replace("%1", str(status.conflicts))
+    if status.pulled_elsewhere:  # team mode: the shared cache is kept fresh by the desk holding the pull lease
+        return "online", translate("SyncStatus", "online, another desk pulls for the team")
     return "online", translate("SyncStatus", "online")
 
 
@@ -79,6 +81,7 @@ class SyncRuntime:
         self.window = window
         self.engine = engine
         self.team: Any = None  # services/team_sync.TeamSync in team mode: closed with the runtime
+        self.follower: Any = None  # services/team_pull.Bitrix24EventFollower in team mode: stopped with the runtime
         self.signals = SyncSignals(bus)
         self.signals.statusChanged.connect(self._show_status)
         self.signals.progress.connect(self._show_progress)
@@ -103,7 +106,9 @@ class SyncRuntime:
             self.actions.detach()  # from now on the panels act on the cache alone
             self.actions.recordChanged.disconnect(self.conflicts_view.reload)
             await self.actions.wait()  # a discard reading Bitrix24 finishes before the client closes
-        await self.engine.stop()
+        await self.engine.stop()  # hands the team's pulling on (and stops following Bitrix24 events)
+        if self.follower is not None:
+            await self.follower.close()
         await self.engine.client.aclose()
         if self.team is not None:
             self.team.close()
@@ -144,7 +149,9 @@ def sync_runtime_from_settings(
 
     `webhook_url` overrides the keyring (the demo's sandbox). The interval comes from
     `sync.interval_seconds`, the VIP amount from the notice rules. In team mode the desk pushes under its own
-    name (host + `profile_root`) and shares the team's Bitrix24 request budget (services/team_sync.py).
+    name (host + `profile_root`) and shares the team's Bitrix24 request budget (services/team_sync.py); it pulls
+    only while it holds the team's pull lease, and then also follows the relay's Bitrix24 events
+    (services/team_pull.py).
     """
     from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeConfigError
     from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
@@ -202,7 +209,12 @@ def sync_runtime_from_settings(
     # Through the relay, the relay's one client keeps the team's budget; here only the desk's token is needed.
     client = relay.bitrix24_client() if relay is not None else Bitrix24Client(WebhookAuth(url), limiter=team.limiter)
     engine = SyncEngine(client, bus, interval=float(get_value("sync.interval_seconds", 30)),
-                        rules=EventRules(vip_amount=vip), call_logger=push_call_log, worker_id=team.worker_id)
+                        rules=EventRules(vip_amount=vip), call_logger=push_call_log, worker_id=team.worker_id,
+                        pull_gate=team.lease)
     runtime = SyncRuntime(window, bus, engine)
     runtime.team = team
+    if team.database_url is not None:
+        from kapusta_desktop.services.team_pull import follow_bitrix24_events
+
+        runtime.follower = follow_bitrix24_events(engine, team.database_url, cursor_name=team.worker_id + ":b24")
     return runtime
