@@ -148,6 +148,20 @@ async def test_a_desk_that_vanishes_loses_the_lease_with_its_session(pg: peewee.
         assert (a.engine.leading, a.lease.held) == (False, False)
 
 
+@pytest.mark.anyio
+async def test_a_desk_bitrix24_refuses_hands_the_pulling_on(pg: peewee.Database, pg_url: str) -> None:
+    async with (Bitrix24Sandbox(companies=2, rate=1000.0, burst=1000.0) as sb,
+                team(pg_url, sb, ("a", "b")) as desks):
+        a, b = desks
+        a.client.auth = WebhookAuth(sb.webhook_url.replace(sb.webhook_code, "0" * 16))  # a wrong webhook
+        failed = await a.engine.sync_now()
+        assert failed.error and not failed.pulled_elsewhere and a.engine.refused
+        assert (a.engine.leading, a.lease.held) == (False, False)  # handed on: it cannot pull for anyone
+        report = await b.engine.sync_now()
+        assert report.ok and report.pull is not None and report.pull.full
+        assert b.engine.leading is True and (await a.engine.sync_now()).pulled_elsewhere
+
+
 def _event(name: str, record_id: int, ts: str, block: str = "FIELDS") -> dict[str, str]:
     return {"event": name, f"data[{block}][ID]": str(record_id), "ts": ts, "auth[domain]": "team.bitrix24.ru",
             "auth[application_token]": TOKEN}

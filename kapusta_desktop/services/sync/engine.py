@@ -164,6 +164,9 @@ class SyncEngine:
             finally:
                 self.running = False
                 report.requests = self.client.stats.requests - before
+            if report.error is not None and self.leading:
+                # Bitrix24 unreachable or refusing this desk (its webhook?): another desk may get through.
+                await self._hand_on_pull_turn()
             if report.pull is not None:
                 for event in report.pull.events:
                     self.bus.publish(event)
@@ -182,9 +185,21 @@ class SyncEngine:
             leading = False
         if leading != self.leading:
             log.info("sync: %s", "this desk now pulls for the team" if leading else "another desk pulls for the team")
+        if leading or leading != self.leading:  # told every cycle while leading: a hook that failed tries again
             self.leading = leading
             await self._tell_leading(leading)
         return leading
+
+    async def _hand_on_pull_turn(self, *, leading: bool | None = False) -> None:
+        """Stop pulling for the team and release the lease, so the next desk to ask takes it at once."""
+        if self.pull_gate is None or not self.leading:
+            return
+        self.leading = leading
+        await self._tell_leading(False)
+        try:
+            await self.pull_gate.release()
+        except Exception:
+            log.exception("sync: releasing the team's pull lease failed")
 
     async def _tell_leading(self, leading: bool) -> None:
         if self.on_leading is not None:
@@ -256,14 +271,7 @@ class SyncEngine:
                 await task
             except asyncio.CancelledError:
                 pass
-        if self.pull_gate is not None and self.leading:
-            # A stopped desk pulls no more: the next desk to ask takes the turn at once, not when we exit.
-            self.leading = None
-            await self._tell_leading(False)
-            try:
-                await self.pull_gate.release()
-            except Exception:
-                log.exception("sync: releasing the team's pull lease failed")
+        await self._hand_on_pull_turn(leading=None)  # a stopped desk pulls no more: the next desk takes over now
 
     async def _run(self) -> None:
         while True:
