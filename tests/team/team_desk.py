@@ -90,7 +90,8 @@ async def main(webhook_url: str, rate: float, burst: int, headroom: float) -> in
     limits = LimitConfig(rate=rate, burst=burst, headroom=headroom)
     team = team_sync(webhook_url, profile.root, limits)
     client = Bitrix24Client(WebhookAuth(webhook_url), limits=limits, limiter=team.limiter)
-    engine = SyncEngine(client, bus, call_logger=push_call_log, worker_id=team.worker_id)
+    engine = SyncEngine(client, bus, call_logger=push_call_log, worker_id=team.worker_id, pull_gate=team.lease)
+    # Only its pusher runs here (the schedule is not started: no pulls, whose requests would blur the counts).
     editing = EditingService(database)
     mine: list[int] = []
     emit(ready=True, extensions=desk_extensions_from_env(), worker=team.worker_id, shared=team.limiter is not None)
