@@ -22,6 +22,11 @@ from kapusta_desktop.store.pull_lease import PullLease
 from kapusta_desktop.store.request_budget import SharedRequestBudget
 
 SOLO_WORKER = "desk"
+# A team keeps more slack below the portal's burst than a lone desk (1 request): the shared bucket hands a request
+# out before it travels, and a desk's first request on a new HTTPS connection reaches the portal a few hundred ms
+# later than later ones, so requests of several desks can land closer together than they were handed out
+# (measured in tests/team/test_team_end_to_end.py). 5 requests are 2.5 s of drain at the standard 2/s.
+TEAM_HEADROOM = 5.0
 
 
 @dataclass
@@ -51,7 +56,7 @@ def team_sync(portal_url: str, profile_root: Path, limits: LimitConfig | None = 
     url = team_database_url()
     if url is None:
         return TeamSync(SOLO_WORKER)
-    limits = limits or LimitConfig()
+    limits = limits or LimitConfig(headroom=TEAM_HEADROOM)
     budget = SharedRequestBudget.open(url, key=budget_key(portal_url), rate=limits.rate,
                                       capacity=limits.burst - limits.headroom)
     worker = desk_cursor_name(profile_root)

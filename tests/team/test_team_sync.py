@@ -9,7 +9,7 @@ import pytest
 
 from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
 from kapusta_desktop.paths import DATABASE_URL_ENV
-from kapusta_desktop.services.team_sync import SOLO_WORKER, budget_key, team_sync
+from kapusta_desktop.services.team_sync import SOLO_WORKER, TEAM_HEADROOM, budget_key, team_sync
 from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.request_budget import budget_row
 
@@ -45,3 +45,16 @@ def test_a_team_desk_gets_its_own_worker_name_and_the_portal_s_shared_budget(
 def test_the_budget_key_needs_a_portal_host() -> None:
     with pytest.raises(ValueError, match="host"):
         budget_key("not a url")
+
+
+def test_by_default_a_team_keeps_more_slack_below_the_portal_s_burst(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    init_db(pg_url)
+    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+    team = team_sync(WEBHOOK, tmp_path / "desk")
+    try:
+        assert team.limiter is not None
+        assert (team.limiter.rate, team.limiter.capacity) == (2.0, 50 - TEAM_HEADROOM) and TEAM_HEADROOM > 1
+    finally:
+        team.close()
+        close_db()
