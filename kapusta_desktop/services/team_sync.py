@@ -51,13 +51,16 @@ def budget_key(portal_url: str) -> str:
     return f"bitrix24:{host.lower()}"
 
 
-def team_sync(portal_url: str, profile_root: Path, limits: LimitConfig | None = None) -> TeamSync:
+def team_sync(portal_url: str, profile_root: Path, limits: LimitConfig | None = None, *,
+              shared_budget: bool = True) -> TeamSync:
     """The worker name and request limiter for this desk: shared ones in team mode, the solo defaults otherwise."""
     url = team_database_url()
     if url is None:
         return TeamSync(SOLO_WORKER)
     limits = limits or LimitConfig(headroom=TEAM_HEADROOM)
-    budget = SharedRequestBudget.open(url, key=budget_key(portal_url), rate=limits.rate,
-                                      capacity=limits.burst - limits.headroom)
+    budget = None
+    if shared_budget:  # False: the desk talks to Bitrix24 through the relay, whose own client keeps the budget
+        budget = SharedRequestBudget.open(url, key=budget_key(portal_url), rate=limits.rate,
+                                          capacity=limits.burst - limits.headroom)
     worker = desk_cursor_name(profile_root)
     return TeamSync(worker, budget, PullLease(libpq_url(url), holder=worker), url)

@@ -201,7 +201,7 @@ def sync_runtime_from_settings(
     from kapusta_desktop.services.team_sync import team_sync
 
     try:
-        team = team_sync(url, profile_root or resolve_profile().root)
+        team = team_sync(url, profile_root or resolve_profile().root, shared_budget=relay is None)
     except Exception as exc:  # the shared database is down: say so rather than push without the team's budget
         log.warning("team sync set-up failed: %s", exc)
         say("error", str(exc))

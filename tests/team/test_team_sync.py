@@ -58,3 +58,15 @@ def test_by_default_a_team_keeps_more_slack_below_the_portal_s_burst(
     finally:
         team.close()
         close_db()
+
+
+def test_a_desk_going_through_the_relay_takes_no_budget_of_its_own(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    init_db(pg_url)
+    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+    team = team_sync("https://relay.example.local", tmp_path / "desk", shared_budget=False)
+    try:
+        assert team.limiter is None and team.lease is not None  # it still pushes and pulls as one of the team
+    finally:
+        team.close()
+        close_db()
