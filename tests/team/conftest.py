@@ -7,7 +7,10 @@ import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+import peewee
 import pytest
+
+from kapusta_desktop.store.db import close_db, init_db
 
 PG_URL_ENV = "KAPUSTA_TEST_PG_URL"
 
@@ -47,3 +50,11 @@ def pg_url() -> Iterator[str]:
             # FORCE: a test that failed half-way may leave connections open.
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[peewee.Database]:
+    """This test's cache on its own fresh PostgreSQL database (the schema, as a relay or desk makes it)."""
+    database = init_db(pg_url)
+    yield database
+    close_db()

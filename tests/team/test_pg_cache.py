@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import peewee
@@ -17,18 +16,10 @@ from kapusta_desktop.services.editing import (
     TaskInput,
     ValidationError,
 )
-from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.listing import LISTINGS, ListQuery
 from kapusta_desktop.store.migrations import current_version, latest_version, migrate
 from kapusta_desktop.store.models import ALL_MODELS, Company, Deal, OutboxEntry, Phone, Task, UserManager
 from kapusta_desktop.store.search_index import has_search_index
-
-
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)
-    yield database
-    close_db()
 
 
 def test_a_new_postgresql_database_gets_the_whole_schema_at_the_current_version(pg_db: peewee.Database) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -13,7 +13,7 @@ import pytest
 
 from kapusta_desktop.integrations.mango.signing import signed_form
 from kapusta_desktop.integrations.relay.server import RelayServer
-from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.models import RelayEvent
 from kapusta_desktop.store.relay_events import CHANNEL, event_from_notification
 
@@ -33,13 +33,6 @@ def call_event(n: int, state: str = "Appeared", *, seq: int | None = None, ext: 
     }
 
 
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)  # the schema, as a relay or desk makes it on first start
-    yield database
-    close_db()
-
-
 async def start_relay(pg_url: str, **kw: Any) -> RelayServer:
     relay = RelayServer(open_database(pg_url), mango_api_key=KEY, mango_api_salt=SALT,
                         b24_application_token=TOKEN, port=0, **kw)
@@ -48,7 +41,7 @@ async def start_relay(pg_url: str, **kw: Any) -> RelayServer:
 
 
 @pytest.fixture
-async def relays(pg: peewee.Database, pg_url: str) -> AsyncIterator[list[RelayServer]]:
+async def relays(pg_db: peewee.Database, pg_url: str) -> AsyncIterator[list[RelayServer]]:
     pair = [await start_relay(pg_url, name="relay-a"), await start_relay(pg_url, name="relay-b")]
     yield pair
     for relay in pair:
@@ -128,7 +121,7 @@ async def test_bitrix24_events_need_the_application_token(relays: list[RelayServ
 
 
 @pytest.mark.anyio
-async def test_a_relay_without_a_bitrix24_token_refuses_bitrix24_events(pg: peewee.Database, pg_url: str) -> None:
+async def test_a_relay_without_a_bitrix24_token_refuses_bitrix24_events(pg_db: peewee.Database, pg_url: str) -> None:
     relay = RelayServer(open_database(pg_url), mango_api_key=KEY, mango_api_salt=SALT, port=0)
     await relay.start()
     try:

@@ -7,7 +7,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -20,7 +20,7 @@ from kapusta_desktop.integrations.relay.desk_events import MangoEventDispatcher
 from kapusta_desktop.integrations.relay.server import RelayServer
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.call_desk import CallDesk, CallEnded, CallRinging
-from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.models import RelayEvent, SyncCursor
 from kapusta_desktop.store.relay_events import StoredRelayEvent
 from kapusta_desktop.store.relay_feed import APPLICATION_NAME, RelayFeed
@@ -36,14 +36,7 @@ def call_event(n: int, seq: int = 1, state: str = "Appeared", ext: str = "102") 
 
 
 @pytest.fixture
-def pg(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)  # the desk's own cache is the shared database (team mode)
-    yield database
-    close_db()
-
-
-@pytest.fixture
-async def relay(pg: peewee.Database, pg_url: str) -> AsyncIterator[RelayServer]:
+async def relay(pg_db: peewee.Database, pg_url: str) -> AsyncIterator[RelayServer]:
     server = RelayServer(open_database(pg_url), mango_api_key=KEY, mango_api_salt=SALT, port=0)
     await server.start()
     yield server
@@ -67,7 +60,7 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None
 
 @pytest.mark.anyio
 async def test_a_desk_feed_gets_events_by_notify_and_the_call_desk_pops_up(
-    pg: peewee.Database, pg_url: str, relay: RelayServer
+    pg_db: peewee.Database, pg_url: str, relay: RelayServer
 ) -> None:
     build_cache()
     bus = EventBus()
@@ -75,7 +68,7 @@ async def test_a_desk_feed_gets_events_by_notify_and_the_call_desk_pops_up(
     ended: list[CallEnded] = []
     bus.subscribe(CallRinging, rung.append)
     bus.subscribe(CallEnded, ended.append)
-    desk = CallDesk(bus, pg, desk_extensions=lambda: ["102"])
+    desk = CallDesk(bus, pg_db, desk_extensions=lambda: ["102"])
     # A long poll interval: only the NOTIFY can bring the event in quickly.
     feed = RelayFeed(pg_url, MangoEventDispatcher(desk.handle), cursor_name="desk-102", poll_seconds=60)
     await feed.start()
@@ -97,7 +90,7 @@ async def test_a_desk_feed_gets_events_by_notify_and_the_call_desk_pops_up(
 
 @pytest.mark.anyio
 async def test_a_stopped_desk_catches_up_after_restart_missing_nothing_and_repeating_nothing(
-    pg: peewee.Database, pg_url: str, relay: RelayServer
+    pg_db: peewee.Database, pg_url: str, relay: RelayServer
 ) -> None:
     got: list[StoredRelayEvent] = []
     feed = RelayFeed(pg_url, got.append, cursor_name="desk-7", poll_seconds=60)
@@ -125,7 +118,7 @@ async def test_a_stopped_desk_catches_up_after_restart_missing_nothing_and_repea
 
 
 @pytest.mark.anyio
-async def test_a_feed_survives_a_dropped_connection(pg: peewee.Database, pg_url: str, relay: RelayServer) -> None:
+async def test_a_feed_survives_a_dropped_connection(pg_db: peewee.Database, pg_url: str, relay: RelayServer) -> None:
     import psycopg2
 
     got: list[StoredRelayEvent] = []
@@ -161,7 +154,7 @@ async def start_relay_process(pg_url: str, name: str) -> tuple[asyncio.subproces
 
 
 @pytest.mark.anyio
-async def test_a_relay_killed_mid_stream_loses_no_event_that_got_a_200(pg: peewee.Database, pg_url: str) -> None:
+async def test_a_relay_killed_mid_stream_loses_no_event_that_got_a_200(pg_db: peewee.Database, pg_url: str) -> None:
     got: list[MangoEvent] = []
     feed = RelayFeed(pg_url, MangoEventDispatcher(got.append), cursor_name="desk-kill", poll_seconds=60)
     await feed.start()
@@ -215,7 +208,7 @@ async def test_a_relay_killed_mid_stream_loses_no_event_that_got_a_200(pg: peewe
 
 @pytest.mark.anyio
 async def test_a_call_to_102_pops_up_on_the_desk_of_102_only(
-    pg: peewee.Database, pg_url: str, relay: RelayServer
+    pg_db: peewee.Database, pg_url: str, relay: RelayServer
 ) -> None:
     build_cache()
     rung: dict[str, list[CallRinging]] = {"101": [], "102": []}
@@ -223,7 +216,7 @@ async def test_a_call_to_102_pops_up_on_the_desk_of_102_only(
     for ext in rung:
         bus = EventBus()
         bus.subscribe(CallRinging, rung[ext].append)
-        desk = CallDesk(bus, pg, desk_extensions=lambda ext=ext: [ext])
+        desk = CallDesk(bus, pg_db, desk_extensions=lambda ext=ext: [ext])
         feeds.append(RelayFeed(pg_url, MangoEventDispatcher(desk.handle), cursor_name=f"desk-{ext}", poll_seconds=60))
     for feed in feeds:
         await feed.start()
@@ -240,7 +233,7 @@ async def test_a_call_to_102_pops_up_on_the_desk_of_102_only(
 
 @pytest.mark.anyio
 async def test_an_event_too_big_for_a_notification_is_read_from_the_table(
-    pg: peewee.Database, pg_url: str, relay: RelayServer
+    pg_db: peewee.Database, pg_url: str, relay: RelayServer
 ) -> None:
     got: list[StoredRelayEvent] = []
     feed = RelayFeed(pg_url, got.append, cursor_name="desk-big", poll_seconds=60)
@@ -271,7 +264,7 @@ class Dialler:
 
 @pytest.mark.anyio
 async def test_a_callback_outcome_reaches_only_the_desk_that_dialled(
-    pg: peewee.Database, pg_url: str, relay: RelayServer
+    pg_db: peewee.Database, pg_url: str, relay: RelayServer
 ) -> None:
     from kapusta_desktop.services.call_desk import CallbackOutcome
     from kapusta_desktop.services.team_feed import start_team_feed
@@ -283,7 +276,7 @@ async def test_a_callback_outcome_reaches_only_the_desk_that_dialled(
     for ext in outcomes:
         bus = EventBus()
         bus.subscribe(CallbackOutcome, outcomes[ext].append)
-        desks[ext] = CallDesk(bus, pg, desk_extensions=lambda ext=ext: [ext], mango=Dialler(f"cmd-{ext}"))
+        desks[ext] = CallDesk(bus, pg_db, desk_extensions=lambda ext=ext: [ext], mango=Dialler(f"cmd-{ext}"))
         feeds.append(await start_team_feed(desks[ext], pg_url, cursor_name=f"desk-cb-{ext}", poll_seconds=60))
     try:
         assert await desks["101"].call_client("8 916 123-45-67") == "cmd-101"

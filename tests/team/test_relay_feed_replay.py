@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterator
 
 import httpx
 import peewee
@@ -22,19 +21,12 @@ from kapusta_desktop.sandbox.mango.sender import pbx_form
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.call_desk import CallDesk, CallLogged, CallRinging
 from kapusta_desktop.services.team_feed import start_team_feed
-from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.models import CallRecord, OutboxEntry, RelayEvent, Task
 from kapusta_desktop.store.relay_feed import load_cursor, save_cursor
 from tests.services.calls_fixtures import build_cache
 
 KEY, SALT = "replay-key", "replay-salt"
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)
-    yield database
-    close_db()
 
 
 async def wait_for(condition: object, timeout: float = 10.0) -> None:
@@ -46,7 +38,7 @@ async def wait_for(condition: object, timeout: float = 10.0) -> None:
 
 @pytest.mark.anyio
 async def test_events_replayed_after_a_crash_before_the_cursor_save_change_nothing_twice(
-    pg: peewee.Database, pg_url: str, monkeypatch: pytest.MonkeyPatch
+    pg_db: peewee.Database, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import kapusta_desktop.store.relay_feed as relay_feed
 
@@ -72,7 +64,7 @@ async def test_events_replayed_after_a_crash_before_the_cursor_save_change_nothi
             bus = EventBus()
             bus.subscribe(CallRinging, rung[run].append)
             bus.subscribe(CallLogged, logged.append)
-            desk = CallDesk(bus, pg, desk_extensions=lambda: ["102"])
+            desk = CallDesk(bus, pg_db, desk_extensions=lambda: ["102"])
             feed = await start_team_feed(desk, pg_url, cursor_name="desk-replay", poll_seconds=60)
             try:
                 if run == 0:

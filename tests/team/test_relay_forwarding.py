@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,20 +31,12 @@ from kapusta_desktop.sandbox.telegram.server import DEFAULT_TOKEN, FloodLimits, 
 from kapusta_desktop.secret_store import MemoryKeyring, SecretStore
 from kapusta_desktop.services.relay_forwarding import ForwardingConfig, build_gateway
 from kapusta_desktop.services.relay_settings import team_settings_applier
-from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.models import RelayDesk, Setting
 from kapusta_desktop.store.relay_desks import add_desk, revoke_desk
 from kapusta_desktop.store.request_budget import budget_row
 
 MANGO_KEY, MANGO_SALT = "relay-mango-key-0001", "relay-mango-salt-0001"
 CHAT = 111
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)
-    yield database
-    close_db()
 
 
 @dataclass
@@ -62,7 +54,7 @@ class Team:
 
 
 @pytest.fixture
-async def team(pg: peewee.Database, pg_url: str) -> AsyncIterator[Team]:
+async def team(pg_db: peewee.Database, pg_url: str) -> AsyncIterator[Team]:
     sandbox = TelegramSandbox(limits=FloodLimits(per_chat_burst=100, group_count=1000, global_count=1000))
     sandbox.add_chat(CHAT, title="Иван")
     async with (
@@ -75,11 +67,11 @@ async def team(pg: peewee.Database, pg_url: str) -> AsyncIterator[Team]:
                                   mango_api_salt=MANGO_SALT, mango_api_url=mango.base_url)
         secrets = SecretStore(MemoryKeyring())  # the relay host's own keyring
         gateway = build_gateway(config, settings=team_settings_applier(secrets), auth_ttl=0.0)
-        relay = RelayServer(pg, mango_api_key=MANGO_KEY, mango_api_salt=MANGO_SALT, port=0, desks=gateway)
+        relay = RelayServer(pg_db, mango_api_key=MANGO_KEY, mango_api_salt=MANGO_SALT, port=0, desks=gateway)
         await relay.start()
         try:
-            yield Team(relay, b24, telegram, mango, secrets, add_desk(pg, "desk-102"),
-                       add_desk(pg, "boss", admin=True))
+            yield Team(relay, b24, telegram, mango, secrets, add_desk(pg_db, "desk-102"),
+                       add_desk(pg_db, "boss", admin=True))
         finally:
             await relay.stop()
 
@@ -113,7 +105,7 @@ async def test_a_desk_creates_a_deal_through_the_relay_under_the_shared_budget(
 
 
 @pytest.mark.anyio
-async def test_bitrix24_errors_come_back_readable(team: Team, pg: peewee.Database) -> None:
+async def test_bitrix24_errors_come_back_readable(team: Team, pg_db: peewee.Database) -> None:
     client = team.desk().bitrix24_client(max_retries=0)
     try:
         with pytest.raises(NotFound) as missing:
@@ -125,7 +117,7 @@ async def test_bitrix24_errors_come_back_readable(team: Team, pg: peewee.Databas
     async with Bitrix24Sandbox(companies=1, rate=0.5, burst=1) as tight:
         relay_client = Bitrix24Client(WebhookAuth(tight.webhook_url), limits=LimitConfig(rate=100, burst=100),
                                       max_retries=0)
-        relay = RelayServer(pg, mango_api_key=None, mango_api_salt=None, port=0,
+        relay = RelayServer(pg_db, mango_api_key=None, mango_api_salt=None, port=0,
                             desks=DeskGateway(bitrix24=relay_client, auth_ttl=0.0))
         await relay.start()
         desk = RelayAccess(relay.url, team.desk_token).bitrix24_client(max_retries=0)
@@ -160,7 +152,7 @@ async def test_telegram_and_mango_through_the_relay(team: Team) -> None:
 
 @pytest.mark.anyio
 async def test_wrong_missing_or_revoked_tokens_are_refused_and_nothing_is_forwarded(
-    team: Team, pg: peewee.Database, caplog: pytest.LogCaptureFixture
+    team: Team, pg_db: peewee.Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="kapusta_desktop")
     before = team.b24.stats.requests
@@ -178,7 +170,7 @@ async def test_wrong_missing_or_revoked_tokens_are_refused_and_nothing_is_forwar
     assert tg.status_code == 401 and tg.json()["ok"] is False
     assert mango.status_code == 401 and mango.json()["relay"] == "refused"
 
-    assert revoke_desk(pg, "desk-102")
+    assert revoke_desk(pg_db, "desk-102")
     client = team.desk().bitrix24_client()
     telegram = team.desk().telegram_client()
     stranger = RelayAccess(team.relay.url, wrong).bitrix24_client()
@@ -205,7 +197,7 @@ async def test_wrong_missing_or_revoked_tokens_are_refused_and_nothing_is_forwar
 
 @pytest.mark.anyio
 async def test_only_an_admin_desk_changes_settings_and_tokens_stay_on_the_relay(
-    team: Team, pg: peewee.Database, caplog: pytest.LogCaptureFixture
+    team: Team, pg_db: peewee.Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="kapusta_desktop")
     new_bot_token = "987654321:" + "B" * 35
@@ -230,16 +222,16 @@ async def test_only_an_admin_desk_changes_settings_and_tokens_stay_on_the_relay(
 
     # No token in the shared database, the relay's log or an answer.
     dump = " ".join(str(row) for table in ("setting", "relay_desk")
-                    for row in pg.execute_sql(f"SELECT * FROM {table}").fetchall())
+                    for row in pg_db.execute_sql(f"SELECT * FROM {table}").fetchall())
     for secret in (new_bot_token, team.desk_token, team.admin_token):
         assert secret not in dump and secret not in caplog.text
     assert {d.name: d.is_admin for d in RelayDesk.select()} == {"desk-102": False, "boss": True}
 
 
 @pytest.mark.anyio
-async def test_a_service_without_a_token_on_the_relay_answers_404(pg: peewee.Database) -> None:
-    token = add_desk(pg, "lonely")
-    relay = RelayServer(pg, mango_api_key=None, mango_api_salt=None, port=0,
+async def test_a_service_without_a_token_on_the_relay_answers_404(pg_db: peewee.Database) -> None:
+    token = add_desk(pg_db, "lonely")
+    relay = RelayServer(pg_db, mango_api_key=None, mango_api_salt=None, port=0,
                         desks=build_gateway(ForwardingConfig(), auth_ttl=0.0))
     await relay.start()
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import peewee
 import pytest
@@ -14,19 +13,12 @@ from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
 from kapusta_desktop.integrations.bitrix24.errors import QueryLimitExceeded
 from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
 from kapusta_desktop.sandbox.bitrix24.server import Bitrix24Sandbox
-from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.request_budget import SharedRequestBudget
 
 RATE, BURST = 5.0, 10
 LIMITS = LimitConfig(rate=RATE, burst=BURST)  # headroom 1: the desks keep at most 9 in the portal's bucket
 DESKS, REQUESTS_EACH = 3, 8
-
-
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)
-    yield database
-    close_db()
 
 
 def _client(url: str, limiter: object | None, *, retries: int) -> Bitrix24Client:

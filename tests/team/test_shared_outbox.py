@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import peewee
@@ -16,20 +15,12 @@ import pytest
 from kapusta_desktop.sandbox.bitrix24.faults import FaultConfig
 from kapusta_desktop.sandbox.bitrix24.server import Bitrix24Sandbox
 from kapusta_desktop.services.editing import CompanyInput, EditingService
-from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.models import Company, OutboxEntry
 from kapusta_desktop.store.outbox import enqueue
 from kapusta_desktop.store.outbox_claims import claim_due_entries
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 12, 4, 12, 0)
-
-
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)
-    yield database
-    close_db()
 
 
 def _queue(records: int, op: str = "update") -> None:

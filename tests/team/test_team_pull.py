@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,19 +30,12 @@ from kapusta_desktop.services.sync.engine import SyncEngine
 from kapusta_desktop.services.sync.status import RecordsChanged, SyncStatus
 from kapusta_desktop.services.team_pull import RecordChange, RecordEventQueue, follow_bitrix24_events, record_change
 from kapusta_desktop.services.team_sync import team_sync
-from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.models import Company, Deal, DealContact, OutboxEntry
 from kapusta_desktop.store.pull_lease import PullLease
 
 TOKEN = "b24-app-token-team-pull"
 WEBHOOK = "https://portal.bitrix24.ru/rest/1/abcdef/"
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[peewee.Database]:
-    database = init_db(pg_url)
-    yield database
-    close_db()
 
 
 @dataclass
@@ -89,7 +82,8 @@ async def until(check: Callable[[], bool], what: str, timeout: float = 5.0) -> f
 
 
 @pytest.mark.anyio
-async def test_one_desk_of_three_pulls_and_another_takes_over_when_it_stops(pg: peewee.Database, pg_url: str) -> None:
+async def test_one_desk_of_three_pulls_and_another_takes_over_when_it_stops(
+        pg_db: peewee.Database, pg_url: str) -> None:
     async with (Bitrix24Sandbox(companies=4, rate=1000.0, burst=1000.0) as sb,
                 team(pg_url, sb, ("a", "b", "c")) as desks):
         a, b, c = desks
@@ -125,7 +119,7 @@ async def test_one_desk_of_three_pulls_and_another_takes_over_when_it_stops(pg: 
 
 
 @pytest.mark.anyio
-async def test_a_desk_that_vanishes_loses_the_lease_with_its_session(pg: peewee.Database, pg_url: str) -> None:
+async def test_a_desk_that_vanishes_loses_the_lease_with_its_session(pg_db: peewee.Database, pg_url: str) -> None:
     async with Bitrix24Sandbox(companies=2, rate=1000.0, burst=1000.0) as sb, team(pg_url, sb, ("a", "b")) as desks:
         a, b = desks
         assert not (await a.engine.sync_now()).pulled_elsewhere
@@ -149,7 +143,7 @@ async def test_a_desk_that_vanishes_loses_the_lease_with_its_session(pg: peewee.
 
 
 @pytest.mark.anyio
-async def test_a_desk_bitrix24_refuses_hands_the_pulling_on(pg: peewee.Database, pg_url: str) -> None:
+async def test_a_desk_bitrix24_refuses_hands_the_pulling_on(pg_db: peewee.Database, pg_url: str) -> None:
     async with (Bitrix24Sandbox(companies=2, rate=1000.0, burst=1000.0) as sb,
                 team(pg_url, sb, ("a", "b")) as desks):
         a, b = desks
@@ -168,7 +162,7 @@ def _event(name: str, record_id: int, ts: str, block: str = "FIELDS") -> dict[st
 
 
 @pytest.mark.anyio
-async def test_a_bitrix24_event_makes_the_puller_read_that_record_at_once(pg: peewee.Database, pg_url: str) -> None:
+async def test_a_bitrix24_event_makes_the_puller_read_that_record_at_once(pg_db: peewee.Database, pg_url: str) -> None:
     relay = RelayServer(open_database(pg_url), mango_api_key="k", mango_api_salt="s", b24_application_token=TOKEN,
                         port=0)
     await relay.start()
@@ -204,7 +198,7 @@ async def test_a_bitrix24_event_makes_the_puller_read_that_record_at_once(pg: pe
 
             # An operator's unsent edit of a deal survives Bitrix24's change of another field of it.
             contacts = [c.contact_id for c in DealContact.select().where(DealContact.deal == edited.id)]
-            EditingService(pg).save_deal(edited.id, DealInput(
+            EditingService(pg_db).save_deal(edited.id, DealInput(
                 title="Моё название", stage_id=edited.stage_id, amount=edited.amount, currency=edited.currency,
                 company_id=edited.company_id, contact_ids=contacts, responsible_id=edited.responsible_id,
                 comment=edited.comment))
@@ -275,7 +269,7 @@ async def test_events_within_the_debounce_window_make_one_round_and_a_delete_win
 
 
 def test_a_team_desk_s_runtime_pulls_behind_the_lease_and_follows_events(
-        qtbot: object, pg: peewee.Database, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: object, pg_db: peewee.Database, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kapusta_desktop.ui.sync_adapter import status_text, sync_runtime_from_settings
 
     assert team_sync(WEBHOOK, tmp_path / "solo").lease is None  # a desk alone always pulls
