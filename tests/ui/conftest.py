@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import peewee
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication
 
 from kapusta_desktop.paths import Profile
 from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Phone, Task, UserManager
+from kapusta_desktop.ui.i18n import install_translator
 
 
 @pytest.fixture
@@ -68,3 +70,14 @@ def window(qtbot, crm: dict[str, object], temp_profile: Profile) -> Iterator[obj
     yield win
     for dialog in list(win.editors):
         dialog.close()
+
+
+@pytest.fixture
+def russian(qapp: QApplication) -> Iterator[QApplication]:
+    """The Russian catalogue installed for one test, and English again afterwards for the tests after it."""
+    assert install_translator(qapp, "ru") == "ru"
+    yield qapp
+    for tr in qapp.findChildren(QTranslator):
+        qapp.removeTranslator(tr)
+        tr.deleteLater()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
 from kapusta_desktop.ui import crash
-from kapusta_desktop.ui.i18n import choose_language, install_translator
+from kapusta_desktop.ui.i18n import choose_language
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -23,19 +23,13 @@ def test_language_choice() -> None:
         choose_language("fr")
 
 
-def test_russian_catalogue_loads_and_translates(qapp: QApplication) -> None:
-    assert install_translator(qapp, "ru") == "ru"
-    try:
-        assert QCoreApplication.translate("MainWindow", "Deals") == "Сделки"
-        assert QCoreApplication.translate("SyncState", "Pending") == "Ожидает отправки"
-        assert QCoreApplication.translate("Validation", "Enter a title.") == "Введите название."
-    finally:
-        from PySide6.QtCore import QTranslator
+def test_russian_catalogue_loads_and_translates(russian: QApplication) -> None:
+    assert QCoreApplication.translate("MainWindow", "Deals") == "Сделки"
+    assert QCoreApplication.translate("SyncState", "Pending") == "Ожидает отправки"
+    assert QCoreApplication.translate("Validation", "Enter a title.") == "Введите название."
 
-        for tr in qapp.findChildren(QTranslator):
-            qapp.removeTranslator(tr)
-            tr.deleteLater()
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+def test_the_catalogue_is_gone_after_a_russian_test() -> None:  # the fixture's clean-up, for the tests after it
     assert QCoreApplication.translate("MainWindow", "Deals") == "Deals"
 
 
