@@ -49,7 +49,9 @@ async def desk_main(db_url: str, webhook_url: str, worker_id: str) -> int:
     from kapusta_desktop.store.request_budget import SharedRequestBudget
 
     init_db(db_url)
-    limits = LimitConfig(rate=RATE, burst=BURST)
+    from kapusta_desktop.services.team_sync import TEAM_HEADROOM
+
+    limits = LimitConfig(rate=RATE, burst=BURST, headroom=TEAM_HEADROOM)  # a team desk's defaults
     budget = SharedRequestBudget.open(db_url, key=BUDGET_KEY, rate=limits.rate, capacity=limits.burst - limits.headroom)
     client = Bitrix24Client(WebhookAuth(webhook_url), limits=limits, limiter=budget, max_retries=0)
     pusher = Pusher(client, worker_id=worker_id, backoff_base=0.5, backoff_max=2.0, max_records_per_round=50)
@@ -89,7 +91,9 @@ async def measure(db_url: str, desks: int, records: int) -> dict[str, float]:
 
     init_db(db_url)
     _seed(records)
-    budget = SharedRequestBudget.open(db_url, key=BUDGET_KEY, rate=RATE, capacity=BURST - 1)
+    from kapusta_desktop.services.team_sync import TEAM_HEADROOM
+
+    budget = SharedRequestBudget.open(db_url, key=BUDGET_KEY, rate=RATE, capacity=BURST - TEAM_HEADROOM)
     async with Bitrix24Sandbox(companies=1, rate=RATE, burst=BURST) as sb:
         before = len(sb.rows("company"))
         procs = [await asyncio.create_subprocess_exec(
