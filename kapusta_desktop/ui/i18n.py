@@ -19,7 +19,10 @@ def choose_language(requested: str | None, locale: QLocale | None = None) -> str
             raise ValueError(f"unsupported interface language {requested!r}; use one of {', '.join(SUPPORTED)}")
         return requested
     locale = locale or QLocale.system()
-    return "ru" if locale.language() == QLocale.Language.Russian else "en"
+    # Russian by default: a Russian locale, and a system that names no language at all (C/POSIX, common on
+    # freshly installed or remote desktops); English for a system that asks for another language.
+    no_language = (QLocale.Language.C, QLocale.Language.AnyLanguage)
+    return "ru" if locale.language() in (QLocale.Language.Russian, *no_language) else "en"
 
 
 def install_translator(app: QApplication, requested: str | None = None) -> str:

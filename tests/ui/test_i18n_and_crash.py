@@ -18,6 +18,7 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 def test_language_choice() -> None:
     assert choose_language(None, QLocale(QLocale.Language.Russian, QLocale.Country.Russia)) == "ru"
     assert choose_language(None, QLocale(QLocale.Language.German)) == "en"
+    assert choose_language(None, QLocale.c()) == "ru"  # a system naming no language (LANG=C): Russian
     assert choose_language("en", QLocale(QLocale.Language.Russian)) == "en"
     with pytest.raises(ValueError):
         choose_language("fr")
