@@ -31,6 +31,7 @@ from kapusta_desktop import __version__
 from kapusta_desktop.logs import setup_logging, shutdown_logging
 from kapusta_desktop.paths import Profile, resolve_profile
 from kapusta_desktop.services.sync.status import SyncStatus
+from kapusta_desktop.services.team_feed import team_database_url
 from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.migrations import SchemaTooNewError
 
@@ -461,6 +462,11 @@ def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int
             unconnected = home_without_portal(profile)
         except SchemaTooNewError:
             unconnected = False  # the desk below reports it
+        if unconnected and team_database_url() is not None:
+            # An admin pointed this desk at the team's database: its calls and cache are real even before the
+            # team's portal is connected, so the demo does not stand in for it (the welcome screen still says so).
+            log.info("team mode: no Bitrix24 portal is configured for the team yet; the shared cache opens anyway")
+            unconnected = False
         if unconnected:
             log.info("no Bitrix24 portal is configured on this profile yet: opening the demo")
             options = replace(options, home=profile)
