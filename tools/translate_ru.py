@@ -266,6 +266,7 @@ RU: dict[str, str] = {
     "Create contact": "Создать контакт",
     "Contact + deal": "Контакт + сделка",
     "Dismiss": "Скрыть",
+    "no bot token saved": "токен бота не сохранён",
     "Ringing at %1": "Звонок на %1",
     " (transferred)": " (переведён)",
     "Unknown number": "Неизвестный номер",

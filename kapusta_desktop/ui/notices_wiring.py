@@ -63,8 +63,8 @@ class NoticesRuntime:
                 if api_url:
                     kwargs["base_url"] = str(api_url)
                 self.client = TelegramClient(token or "", **kwargs)
-        except TelegramConfigError as exc:
-            self._state("not_configured", exc.description)
+        except TelegramConfigError:  # the only one here: no bot token (the client's text is for logs, in English)
+            self._state("not_configured", QCoreApplication.translate("NoticesRuntime", "no bot token saved"))
             return
         except RelayConfigError as exc:
             self._state("not_configured", str(exc))

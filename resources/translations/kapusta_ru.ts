@@ -1218,32 +1218,32 @@
         <translation>Тендеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="167" />
+        <location filename="../../kapusta_desktop/app.py" line="168" />
         <source>&amp;Desk</source>
         <translation>&amp;Рабочее место</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="169" />
+        <location filename="../../kapusta_desktop/app.py" line="170" />
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="172" />
+        <location filename="../../kapusta_desktop/app.py" line="173" />
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="177" />
+        <location filename="../../kapusta_desktop/app.py" line="178" />
         <source>Explore the demo</source>
         <translation>Открыть демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="184" />
+        <location filename="../../kapusta_desktop/app.py" line="185" />
         <source>De&amp;mo</source>
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="331" />
+        <location filename="../../kapusta_desktop/app.py" line="332" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>
@@ -1410,6 +1410,11 @@ to connect Bitrix24, Mango and Telegram:</source>
         <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="52" />
         <source>notices off</source>
         <translation>уведомления выключены</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="67" />
+        <source>no bot token saved</source>
+        <translation>токен бота не сохранён</translation>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/notices_wiring.py" line="74" />

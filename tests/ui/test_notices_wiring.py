@@ -43,7 +43,7 @@ async def test_runtime_queues_without_a_token_and_sends_with_one(qtbot, db) -> N
     runtime = NoticesRuntime(window, bus)
     qtbot.addWidget(runtime.view)
     await runtime.start()
-    assert window.states[-1][:2] == ("telegram", "not_configured") and "notices" in window.views
+    assert window.states[-1] == ("telegram", "not_configured", "no bot token saved") and "notices" in window.views
     bus.publish(EVENT)
     assert [n.state for n in Notice.select()] == ["pending"]
     await runtime.stop()
