@@ -140,7 +140,12 @@ class Desk:
         from kapusta_desktop.integrations.relay.desk_side import settings_relay
 
         relay = None if self.profile.demo else settings_relay(self.secrets)
-        self.settings = SettingsService(self.secrets, self.admin, relay=relay)
+        # A team desk keeps its own extensions in its profile (the shared database has one list for all).
+        from kapusta_desktop.services.desk_settings import DeskSettings
+
+        team = not self.profile.demo and team_database_url() is not None
+        desk = DeskSettings.in_profile(self.profile.root) if team else None
+        self.settings = SettingsService(self.secrets, self.admin, relay=relay, desk=desk)
         self.built.append("secrets+settings")
         self.bus = EventBus()  # one bus for every service and view
         self.built.append("bus")
@@ -148,7 +153,8 @@ class Desk:
         self.window = MainWindow(profile=self.profile, service=self.editing)
         self.tenders = TenderService(database_proxy, self.bus, self.editing)
         add_tenders_view(self.window, self.tenders)
-        self.calls = CallsRuntime(self.window, self.bus, database_proxy, demo=self.profile.demo, secrets=self.secrets)
+        self.calls = CallsRuntime(self.window, self.bus, database_proxy, demo=self.profile.demo, secrets=self.secrets,
+                                  desk_settings=desk)
         self.notices = NoticesRuntime(self.window, self.bus, secrets=self.secrets)
         self.built.append("services")
         self.progress = SyncProgressBar(self.bus)

@@ -5,7 +5,8 @@ Reading is open to everyone (secrets masked); every change, switching an
 integration on or off and forgetting secrets need an unlocked admin session.
 A team desk that works through the relay (KAPUSTA_RELAY_URL) saves through the
 relay instead, which stores the tokens on itself and lets only admin desks
-change anything.
+change anything. A team desk's own extensions (`desk.extensions`) are kept in
+its profile, not in the shared database (services/desk_settings.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from typing import Any
 from kapusta_desktop import secret_store as ss
 from kapusta_desktop.secret_store import SecretStore
 from kapusta_desktop.services.admin import AdminAccess, AdminError
-from kapusta_desktop.services.settings_fields import FIELDS, FIELDS_BY_KEY, INTEGRATIONS, FieldError, FieldSpec
+from kapusta_desktop.services.desk_settings import DESK_EXTENSIONS, DeskSettings, extensions_override
+from kapusta_desktop.services.settings_fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    INTEGRATIONS,
+    FieldError,
+    FieldSpec,
+    parse_extensions,
+)
 from kapusta_desktop.store.setting_values import get_value, set_value
 
 log = logging.getLogger(__name__)
@@ -73,11 +82,23 @@ class SettingsService:
         *,
         port_check: Callable[[str, int], str | None] = port_problem,
         relay: Any = None,
+        desk: DeskSettings | None = None,
     ) -> None:
         self.secrets = secrets
         self.admin = admin
         self._port_check = port_check
         self.relay = relay  # integrations/relay/desk_side.RelayAccess in relay mode: changes are saved there
+        self.desk = desk  # a team desk's own settings (its profile); None on a solo desk
+
+    # -- this desk's own extensions (team mode) ---------------------------------
+
+    def desk_extensions(self) -> list[str]:
+        return self.desk.extensions() if self.desk is not None else []
+
+    @staticmethod
+    def desk_extensions_override() -> str | None:
+        """KAPUSTA_DESK_EXTENSIONS when set: it wins over what is saved, and the dialog says so."""
+        return extensions_override()
 
     # -- reading (open to everyone) -----------------------------------------
 
@@ -127,11 +148,16 @@ class SettingsService:
         errors: dict[str, str] = {}
         for key, text in texts.items():
             try:
-                values[key] = self.validate(key, text)
+                values[key] = self._validate_desk(text) if key == DESK_EXTENSIONS else self.validate(key, text)
             except FieldError as exc:
                 errors[exc.key] = exc.message
         self._check_listener(values, errors)
         return values, errors
+
+    def _validate_desk(self, text: str) -> list[str]:
+        if self.desk is None:
+            raise FieldError(DESK_EXTENSIONS, "only a team desk keeps its own extensions; set mango.desk_extensions")
+        return parse_extensions(DESK_EXTENSIONS, text)
 
     def _check_listener(self, values: dict[str, Any], errors: dict[str, str]) -> None:
         """A new listener address must be free; the one the listener already holds is fine."""
@@ -158,8 +184,12 @@ class SettingsService:
         values, errors = self.validate_many(texts)
         if errors:
             return errors
+        own = values.pop(DESK_EXTENSIONS, None)  # this desk's, saved in its profile after the team's settings
         if self.relay is not None and values:
-            return self._apply_through_relay(texts)
+            errors = self._apply_through_relay({k: t for k, t in texts.items() if k != DESK_EXTENSIONS})
+            if errors:
+                return errors
+            values = {}
         for key, value in values.items():
             spec = FIELDS_BY_KEY[key]
             if spec.secret:
@@ -168,6 +198,9 @@ class SettingsService:
                 set_value(key, value)
         if values:
             log.info("settings changed: %s", ", ".join(sorted(values)))
+        if own is not None and self.desk is not None:
+            self.desk.set_extensions(own)
+            log.info("this desk's extensions changed: %s", ", ".join(own) or "none (the team's list applies)")
         return {}
 
     def _apply_through_relay(self, texts: Mapping[str, str]) -> dict[str, str]:

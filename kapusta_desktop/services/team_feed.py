@@ -7,9 +7,10 @@ the desk follows them with a `RelayFeed`, handing each to the same
 cursor (host name + profile), so a desk that was off catches up on start.
 
 Settings live in the shared database in team mode, so `mango.desk_extensions`
-would be one list for every desk: `KAPUSTA_DESK_EXTENSIONS` (e.g. `102` or
-`101,105`) in a desk's environment gives that desk its own, and a call then
-pops up only on the desks whose extension rings.
+would be one list for every desk: a desk's own list is kept in its profile
+(services/desk_settings.py, set in the Settings dialog), and
+`KAPUSTA_DESK_EXTENSIONS` (e.g. `102` or `101,105`) in a desk's environment
+overrides both; a call then pops up only on the desks whose extension rings.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from pathlib import Path
 from kapusta_desktop.domain.pbx_events import CommandResult, MangoEvent
 from kapusta_desktop.integrations.relay.desk_events import MangoEventDispatcher
 from kapusta_desktop.paths import DATABASE_URL_ENV
-from kapusta_desktop.services.call_desk import CallDesk
+from kapusta_desktop.services.call_desk import DESK_EXTENSIONS_KEY, CallDesk
+from kapusta_desktop.services.desk_settings import DESK_EXTENSIONS_ENV, DeskSettings, extensions_override
 from kapusta_desktop.services.settings_fields import FieldError, parse_extensions
 from kapusta_desktop.store.relay_feed import POLL_SECONDS, RelayFeed
+from kapusta_desktop.store.setting_values import get_value
 
 log = logging.getLogger(__name__)
 
-DESK_EXTENSIONS_ENV = "KAPUSTA_DESK_EXTENSIONS"
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgres+", "postgresql+")
 FEED_LABEL = "kapusta_events (PostgreSQL)"  # how the desk's status names its event source
 
@@ -43,22 +45,26 @@ def team_database_url() -> str | None:
 
 def desk_extensions_from_env() -> list[str] | None:
     """This desk's own extensions from KAPUSTA_DESK_EXTENSIONS; None when unset. Raises FieldError when invalid."""
-    text = os.environ.get(DESK_EXTENSIONS_ENV, "").strip()
-    if not text:
+    text = extensions_override()
+    if text is None:
         return None
     return parse_extensions(DESK_EXTENSIONS_ENV, text)
 
 
-def desk_extensions_source() -> Callable[[], list[str]] | None:
-    """What CallDesk takes as `desk_extensions` when the environment names them; None: the shared setting."""
+def desk_extensions_source(desk: DeskSettings | None = None) -> Callable[[], list[str]] | None:
+    """What CallDesk takes as `desk_extensions`: the environment's list, else (a team desk, `desk` given) the
+    desk's own list from its profile, read at each call so a save applies at once, falling back to the shared
+    setting while it is empty. None: the shared setting alone (CallDesk's default)."""
     try:
         extensions = desk_extensions_from_env()
-    except FieldError as exc:  # a bad value must not stop the desk: say so and use the setting
+    except FieldError as exc:  # a bad value must not stop the desk: say so and use the settings
         log.error("%s ignored: %s", DESK_EXTENSIONS_ENV, exc.message)
+        extensions = None
+    if extensions is not None:
+        return lambda: extensions
+    if desk is None:
         return None
-    if extensions is None:
-        return None
-    return lambda: extensions
+    return lambda: desk.extensions() or [str(x) for x in get_value(DESK_EXTENSIONS_KEY, []) or []]
 
 
 def libpq_url(url: str) -> str:

@@ -22,6 +22,7 @@ from kapusta_desktop.redact import redact
 from kapusta_desktop.secret_store import MANGO_API_KEY, MANGO_API_SALT, SecretStore
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.call_desk import DESK_EXTENSIONS_KEY, CallDesk
+from kapusta_desktop.services.desk_settings import DeskSettings
 from kapusta_desktop.services.team_feed import (
     FEED_LABEL,
     desk_cursor_name,
@@ -49,14 +50,15 @@ translate = QCoreApplication.translate  # a bare name lupdate also reads
 class CallsRuntime:
     def __init__(
         self, window: Any, bus: EventBus, database: peewee.Database | Any, *, demo: bool = False,
-        secrets: SecretStore | None = None,
+        secrets: SecretStore | None = None, desk_settings: DeskSettings | None = None,
     ) -> None:
         self.window = window
         self.demo = demo
         self.secrets = secrets  # the composition root passes the profile's store; None: the default one
-        # KAPUSTA_DESK_EXTENSIONS gives this desk its own extensions (team desks share their settings).
+        # Team desks share their settings: a desk's own extensions come from KAPUSTA_DESK_EXTENSIONS or, set in
+        # the Settings dialog, its profile (`desk_settings`, re-read when saved: no restart needed).
         self.desk = CallDesk(bus, database, editing=getattr(window, "service", None),
-                             desk_extensions=desk_extensions_source())
+                             desk_extensions=desk_extensions_source(desk_settings))
         self.popups = PopupManager(bus, self.desk, portal_url=lambda: get_value("bitrix24.portal_url"))
         if hasattr(window, "open_record"):
             self.popups.open_deal.connect(lambda deal_id: window.open_record("deal", deal_id))
