@@ -267,6 +267,7 @@ RU: dict[str, str] = {
     "Contact + deal": "Контакт + сделка",
     "Dismiss": "Скрыть",
     "no bot token saved": "токен бота не сохранён",
+    "%1 s": "%1 с",
     "Ringing at %1": "Звонок на %1",
     " (transferred)": " (переведён)",
     "Unknown number": "Неизвестный номер",

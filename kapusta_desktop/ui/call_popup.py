@@ -48,6 +48,7 @@ from kapusta_desktop.services.caller_lookup import (
     CallerCard,
     CallerMatch,
 )
+from kapusta_desktop.ui.local_time import to_local
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,8 @@ class CallPopup(QFrame):
             for c in card.last_calls[:3]:
                 kind = {"answered": "✓", "missed": "✗"}.get(c.result, "·")
                 arrow = "←" if c.direction == 1 else "→"
-                lines.append(f"  {kind} {arrow} {c.started_at:%d.%m %H:%M}, {c.talk_seconds} s")
+                seconds = self.tr("%1 s").replace("%1", str(c.talk_seconds))
+                lines.append(f"  {kind} {arrow} {to_local(c.started_at):%d.%m %H:%M}, {seconds}")
         return "\n".join(lines)
 
     # ---- live state ---------------------------------------------------------------------------

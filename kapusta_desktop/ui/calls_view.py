@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.call_desk import CallbackOutcome, CallDesk, CallLogged, MissedCallsChanged
 from kapusta_desktop.store.models import CallRecord
+from kapusta_desktop.ui.local_time import to_local
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class CallsView(QWidget):
         for r in records:
             who = r.contact.full_name if r.contact_id else (r.company.title if r.company_id else "")
             rows.append([
-                f"{r.started_at:%d.%m.%Y %H:%M}", self.tr(DIRECTIONS.get(r.direction, "?")), _number(r),
+                f"{to_local(r.started_at):%d.%m.%Y %H:%M}", self.tr(DIRECTIONS.get(r.direction, "?")), _number(r),
                 self.tr(RESULTS.get(r.result, r.result)), str(r.talk_seconds), r.extension or "", who,
                 {"synced": "✓", "pending": "…", "error": "!"}.get(r.sync_state, r.sync_state),
             ])
@@ -139,7 +140,7 @@ class MissedCallsView(QWidget):
         for r in self.records:
             who = r.contact.full_name if r.contact_id else (r.company.title if r.company_id else "")
             task = r.callback_task.title if r.callback_task_id else ""
-            rows.append([f"{r.started_at:%d.%m.%Y %H:%M}", _number(r), who, r.extension or "", task])
+            rows.append([f"{to_local(r.started_at):%d.%m.%Y %H:%M}", _number(r), who, r.extension or "", task])
         _fill(self.table, rows)
 
     def _selected(self) -> CallRecord | None:

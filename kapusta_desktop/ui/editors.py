@@ -39,6 +39,7 @@ from kapusta_desktop.services.editing import (
 from kapusta_desktop.store.listing import text_match
 from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Email, Phone, Task, UserManager
 from kapusta_desktop.ui.editor_widgets import RecordList, RecordPicker, TypedValueList
+from kapusta_desktop.ui.local_time import to_local
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -396,7 +397,7 @@ class TaskEditor(EditorDialog):
         self.deadline = QDateTimeEdit()
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("dd.MM.yyyy HH:mm")
-        when = _local(t.deadline) if t and t.deadline else dt.datetime.now().replace(second=0, microsecond=0)
+        when = to_local(t.deadline) if t and t.deadline else dt.datetime.now().replace(second=0, microsecond=0)
         self.deadline.setDateTime(QDateTime(when.date(), when.time()))
         self.has_deadline.setChecked(bool(t and t.deadline) or t is None)
         self.has_deadline.toggled.connect(self.deadline.setEnabled)
@@ -431,10 +432,6 @@ class TaskEditor(EditorDialog):
             status=self._status,
         )
         return int(self.service.save_task(self.record_id, data).id)
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
 def open_editor(

@@ -37,6 +37,7 @@ from kapusta_desktop.store.setting_values import get_value
 from kapusta_desktop.ui import sync_icons
 from kapusta_desktop.ui.detail_panel import DetailPanel
 from kapusta_desktop.ui.editors import EditorDialog, open_editor
+from kapusta_desktop.ui.local_time import to_local
 from kapusta_desktop.ui.record_model import RecordTableModel
 from kapusta_desktop.ui.record_view import RecordView
 from kapusta_desktop.ui.sync_actions import SyncActions
@@ -250,11 +251,7 @@ class MainWindow(QMainWindow):
         self.pending_label.setProperty("count", count)
 
     def set_last_sync(self, when: dt.datetime | None) -> None:
-        if when is None:
-            text = self.tr("never")
-        else:
-            local = when.astimezone() if when.tzinfo else when.replace(tzinfo=dt.UTC).astimezone()
-            text = local.strftime("%d.%m.%Y %H:%M:%S")
+        text = self.tr("never") if when is None else f"{to_local(when):%d.%m.%Y %H:%M:%S}"
         self.last_sync_label.setText(self.tr("Last sync: %1").replace("%1", text))
 
     def refresh_pending(self) -> None:

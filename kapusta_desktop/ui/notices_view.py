@@ -35,6 +35,7 @@ from kapusta_desktop.domain.notice_rules import KIND_TITLES, NoticeKind, visible
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.notice_events import NoticesChanged, TelegramTargetStopped, TelegramTokenRejected
 from kapusta_desktop.store.models import Notice
+from kapusta_desktop.ui.local_time import to_local
 
 # Filter key -> the states it shows.
 FILTERS: dict[str, tuple[str, ...] | None] = {
@@ -59,7 +60,7 @@ Index = QModelIndex | QPersistentModelIndex
 def _local(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.replace(tzinfo=dt.UTC).astimezone().strftime("%d.%m %H:%M:%S")
+    return f"{to_local(moment):%d.%m %H:%M:%S}"
 
 
 class NoticesModel(QAbstractTableModel):

@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 
 from kapusta_desktop.store.listing import ROW_PREFIX, Listing, ListQuery
 from kapusta_desktop.ui import pyside_refcounts  # noqa: F401  (imported for its effect: see the module)
+from kapusta_desktop.ui.local_time import to_local
 from kapusta_desktop.ui.sync_icons import sync_icon, sync_tooltip
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,7 @@ Formatter = Callable[[Any], str]
 def format_datetime(value: Any) -> str:
     if not isinstance(value, dt.datetime):
         return "" if value is None else str(value)
-    # The cache keeps naive UTC; the operator reads local time.
-    local = value.replace(tzinfo=dt.UTC).astimezone()
-    return local.strftime("%d.%m.%Y %H:%M")
+    return f"{to_local(value):%d.%m.%Y %H:%M}"
 
 
 def format_amount(value: Any) -> str:

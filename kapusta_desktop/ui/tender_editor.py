@@ -34,6 +34,7 @@ from kapusta_desktop.services.tenders import (
 )
 from kapusta_desktop.store.models import Tender, UserManager
 from kapusta_desktop.ui.editors import translate_error
+from kapusta_desktop.ui.local_time import to_local
 from kapusta_desktop.ui.tenders_model import STATUS_TITLES
 
 
@@ -170,7 +171,7 @@ class TenderEditor(QDialog):
             self.published.setDate(QDate(t.published.year, t.published.month, t.published.day))
         self.has_deadline.setChecked(t.deadline is not None)
         if t.deadline:
-            local = t.deadline.replace(tzinfo=dt.UTC).astimezone()
+            local = to_local(t.deadline)
             self.deadline.setDateTime(
                 QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
             )

@@ -234,167 +234,172 @@
 <context>
     <name>CallPopup</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="71" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="72" />
         <source>exact number</source>
         <translation>точному номеру</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="72" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="73" />
         <source>company's main line</source>
         <translation>основному номеру компании</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="73" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="74" />
         <source>lead's number</source>
         <translation>номеру лида</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="80" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="81" />
         <source>contact</source>
         <translation>контакт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="81" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="82" />
         <source>company</source>
         <translation>компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="82" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="83" />
         <source>lead</source>
         <translation>лид</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="146" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="147" />
         <source>Name of the new contact</source>
         <translation>Имя нового контакта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="149" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="150" />
         <source>Open deal</source>
         <translation>Открыть сделку</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="150" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="151" />
         <source>Open in Bitrix24</source>
         <translation>Открыть в Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="151" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="152" />
         <source>Task: call back</source>
         <translation>Задача: перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="152" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="153" />
         <source>Task: send offer</source>
         <translation>Задача: отправить КП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="153" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="154" />
         <source>Create contact</source>
         <translation>Создать контакт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="154" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="155" />
         <source>Contact + deal</source>
         <translation>Контакт + сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="155" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="156" />
         <source>Dismiss</source>
         <translation>Скрыть</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="209" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="210" />
         <source>Ringing at %1</source>
         <translation>Звонок на %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="210" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="211" />
         <source> (transferred)</source>
         <translation> (переведён)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="260" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="261" />
         <source>Unknown number</source>
         <translation>Неизвестный номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="295" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="296" />
         <source>Not in the CRM</source>
         <translation>Нет в CRM</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="296" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="297" />
         <source>Matched by: %1</source>
         <translation>Найден по: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="298" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="299" />
         <source> — %1 matches, pick one</source>
         <translation> — совпадений: %1, выберите одно</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="300" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="301" />
         <source> (your earlier choice first)</source>
         <translation> (ваш прошлый выбор первым)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="308" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="309" />
         <source>Company: %1</source>
         <translation>Компания: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="310" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="311" />
         <source>Responsible: %1</source>
         <translation>Ответственный: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="312" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="313" />
         <source>Open deals:</source>
         <translation>Открытые сделки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="315" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="316" />
         <source>Open tasks:</source>
         <translation>Открытые задачи:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="320" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="321" />
         <source>Last calls:</source>
         <translation>Последние звонки:</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="338" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="325" />
+        <source>%1 s</source>
+        <translation>%1 с</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="340" />
         <source>Talking %1</source>
         <translation>Разговор %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="347" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="349" />
         <source>Taken by %1 (ext. %2)</source>
         <translation>Ответил(а): %1 (доб. %2)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="349" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
         <source>Taken at ext. %1</source>
         <translation>Ответили на доб. %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="351" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="353" />
         <source>Taken by %1</source>
         <translation>Ответил(а): %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="352" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="354" />
         <source>Taken by a colleague</source>
         <translation>Ответил другой оператор</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="375" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="377" />
         <source>Call ended</source>
         <translation>Звонок завершён</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="375" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="377" />
         <source>Call ended: missed</source>
         <translation>Звонок завершён: пропущен</translation>
     </message>
@@ -437,82 +442,82 @@
 <context>
     <name>CallsView</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="29" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="30" />
         <source>Answered</source>
         <translation>Отвечен</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="29" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="30" />
         <source>Missed</source>
         <translation>Пропущен</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="31" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="32" />
         <source>Incoming</source>
         <translation>Входящий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="32" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="33" />
         <source>Outgoing</source>
         <translation>Исходящий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="33" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="34" />
         <source>Internal</source>
         <translation>Внутренний</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="65" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="66" />
         <source>All results</source>
         <translation>Все результаты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="69" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="70" />
         <source>All directions</source>
         <translation>Все направления</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="73" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
         <source>Number contains…</source>
         <translation>Номер содержит…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
         <source>Started</source>
         <translation>Начало</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
         <source>Direction</source>
         <translation>Направление</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Talk, s</source>
         <translation>Разговор, с</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Extension</source>
         <translation>Добавочный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Contact / company</source>
         <translation>Клиент</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="77" />
         <source>Bitrix24</source>
         <translation>Битрикс24</translation>
     </message>
@@ -520,57 +525,57 @@
 <context>
     <name>CompanyEditor</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="356" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="357" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="356" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="357" />
         <source>Company: %1</source>
         <translation>Компания: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="357" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="358" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="358" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="359" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="359" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="360" />
         <source>KPP</source>
         <translation>КПП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="360" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="361" />
         <source>Site</source>
         <translation>Сайт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="361" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="362" />
         <source>Add phone</source>
         <translation>Добавить телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="362" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="363" />
         <source>Add e-mail</source>
         <translation>Добавить e-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="366" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="367" />
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="367" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="368" />
         <source>E-mails</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="369" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="370" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
@@ -641,62 +646,62 @@
 <context>
     <name>ContactEditor</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="313" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="314" />
         <source>Contact</source>
         <translation>Контакт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="313" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="314" />
         <source>Contact: %1</source>
         <translation>Контакт: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="314" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="315" />
         <source>Last name</source>
         <translation>Фамилия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="315" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="316" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="316" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="317" />
         <source>Middle name</source>
         <translation>Отчество</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="317" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="318" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="321" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="322" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="322" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="323" />
         <source>Add phone</source>
         <translation>Добавить телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="323" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="324" />
         <source>Add e-mail</source>
         <translation>Добавить e-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="327" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="328" />
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="328" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="329" />
         <source>E-mails</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="330" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="331" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
@@ -717,47 +722,47 @@
 <context>
     <name>DealEditor</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="247" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="248" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="247" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="248" />
         <source>Deal: %1</source>
         <translation>Сделка: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="248" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="249" />
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="255" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="256" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="266" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="267" />
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="271" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="272" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="281" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="282" />
         <source>Contacts</source>
         <translation>Контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="283" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="284" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="288" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="289" />
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -1013,172 +1018,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="114" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="115" />
         <source>Main</source>
         <translation>Основная</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="118" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="119" />
         <source>Sync now</source>
         <translation>Синхронизировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="120" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="121" />
         <source>Send pending changes and fetch news from Bitrix24 (F5)</source>
         <translation>Отправить изменения и получить новое из Битрикс24 (F5)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="123" />
         <source>New</source>
         <translation>Создать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="124" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="125" />
         <source>Create a record in the current view (Ctrl+N)</source>
         <translation>Создать запись в текущем разделе (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="132" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="133" />
         <source>Search: name, title, company, phone (Ctrl+F)</source>
         <translation>Поиск: имя, название, компания, телефон (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="135" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="136" />
         <source>Search</source>
         <translation>Поиск</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="148" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="149" />
         <source>Demo profile: sample data, not your real cache</source>
         <translation>Демо-профиль: примерные данные, не ваша база</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="166" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="167" />
         <source>not configured</source>
         <translation>не настроено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Currency</source>
         <translation>Валюта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="180" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
         <source>Changed</source>
         <translation>Изменено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="182" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
         <source>Site</source>
         <translation>Сайт</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
         <source>Deadline</source>
         <translation>Крайний срок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="184" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="185" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
         <source>Waiting</source>
         <translation>Ждёт выполнения</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="185" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
         <source>In progress</source>
         <translation>Выполняется</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="185" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
         <source>Awaiting control</source>
         <translation>Ждёт контроля</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="187" />
         <source>Done</source>
         <translation>Завершена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="186" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="187" />
         <source>Deferred</source>
         <translation>Отложена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="193" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="194" />
         <source>Deals</source>
         <translation>Сделки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="194" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="195" />
         <source>Contacts</source>
         <translation>Контакты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="195" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="196" />
         <source>Companies</source>
         <translation>Компании</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="196" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="197" />
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="249" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="250" />
         <source>Pending changes: %1</source>
         <translation>Неотправленных изменений: %1</translation>
     </message>
@@ -1188,7 +1193,7 @@
         <translation>ещё не было</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/main_window.py" line="258" />
+        <location filename="../../kapusta_desktop/ui/main_window.py" line="255" />
         <source>Last sync: %1</source>
         <translation>Синхронизация: %1</translation>
     </message>
@@ -1271,52 +1276,52 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>MissedCallsView</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
         <source>Caller</source>
         <translation>Звонивший</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="115" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
         <source>Extension</source>
         <translation>Добавочный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
         <source>Callback task</source>
         <translation>Задача перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="118" />
         <source>Call back</source>
         <translation>Перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="118" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="119" />
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="165" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="166" />
         <source>Calling %1: your phone rings first</source>
         <translation>Звоним на %1: сначала зазвонит ваш телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="172" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="173" />
         <source>Call to %1: </source>
         <translation>Звонок на %1: </translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="172" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="173" />
         <source>Call to %1 failed: </source>
         <translation>Звонок на %1 не удался: </translation>
     </message>
@@ -1324,82 +1329,82 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>NoticesModel</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="48" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="49" />
         <source>held (quiet hours)</source>
         <translation>отложено (тихие часы)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="49" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="50" />
         <source>waiting</source>
         <translation>ожидает</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="50" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="51" />
         <source>sending</source>
         <translation>отправляется</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="51" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="52" />
         <source>sent</source>
         <translation>отправлено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="52" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="53" />
         <source>failed</source>
         <translation>ошибка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="53" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="54" />
         <source>uncertain</source>
         <translation>не подтверждено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="54" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="55" />
         <source>chat stopped</source>
         <translation>чат остановлен</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="67" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="68" />
         <source>Created</source>
         <translation>Создано</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="68" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="69" />
         <source>Kind</source>
         <translation>Тип</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="69" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="70" />
         <source>To</source>
         <translation>Кому</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="70" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="71" />
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="71" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="72" />
         <source>Tries</source>
         <translation>Попыток</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="72" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="73" />
         <source>Sent</source>
         <translation>Отправлено</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="73" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="74" />
         <source>Error</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="123" />
         <source>until</source>
         <translation>до</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="124" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="125" />
         <source>possible duplicate</source>
         <translation>возможен дубль</translation>
     </message>
@@ -1425,42 +1430,42 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>NoticesView</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="150" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="151" />
         <source>chat %1 stopped: %2</source>
         <translation>чат %1 остановлен: %2</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="179" />
         <source>All notices</source>
         <translation>Все уведомления</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="179" />
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="179" />
         <source>Sent</source>
         <translation>Отправленные</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="180" />
         <source>Failed or stopped</source>
         <translation>Ошибки и остановленные</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="182" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="183" />
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="184" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="185" />
         <source>Resume chat</source>
         <translation>Возобновить чат</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/notices_view.py" line="185" />
+        <location filename="../../kapusta_desktop/ui/notices_view.py" line="186" />
         <source>The chat unblocked the bot or added it back: send what waits for it</source>
         <translation>Чат разблокировал бота или вернул его: отправить то, что ждёт</translation>
     </message>
@@ -1468,30 +1473,30 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>PhoneType</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="187" />
-        <location filename="../../kapusta_desktop/ui/editors.py" line="197" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="188" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="198" />
         <source>work</source>
         <translation>рабочий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="188" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="189" />
         <source>mobile</source>
         <translation>мобильный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="189" />
-        <location filename="../../kapusta_desktop/ui/editors.py" line="198" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="190" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="199" />
         <source>home</source>
         <translation>домашний</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="190" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="191" />
         <source>fax</source>
         <translation>факс</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="191" />
-        <location filename="../../kapusta_desktop/ui/editors.py" line="199" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="192" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="200" />
         <source>other</source>
         <translation>другой</translation>
     </message>
@@ -1499,7 +1504,7 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>PopupManager</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/call_popup.py" line="575" />
+        <location filename="../../kapusta_desktop/ui/call_popup.py" line="577" />
         <source>Task created: %1</source>
         <translation>Задача создана: %1</translation>
     </message>
@@ -2107,32 +2112,32 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="393" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="394" />
         <source>Task</source>
         <translation>Задача</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="393" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="394" />
         <source>Task: %1</source>
         <translation>Задача: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="394" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="395" />
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="409" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="410" />
         <source>Deadline</source>
         <translation>Крайний срок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="411" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="412" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/editors.py" line="416" />
+        <location filename="../../kapusta_desktop/ui/editors.py" line="417" />
         <source>Deal</source>
         <translation>Сделка</translation>
     </message>
@@ -2140,124 +2145,124 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>TenderEditor</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="62" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="63" />
         <source>New tender</source>
         <translation>Новый тендер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="62" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="63" />
         <source>Tender</source>
         <translation>Тендер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="69" />
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="72" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="70" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="73" />
         <source>known</source>
         <translation>известно</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="88" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="89" />
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="89" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="90" />
         <source>Subject</source>
         <translation>Предмет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="90" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="91" />
         <source>Platform</source>
         <translation>Площадка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="91" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="92" />
         <source>Link</source>
         <translation>Ссылка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="92" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="93" />
         <source>Published</source>
         <translation>Опубликован</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="93" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="94" />
         <source>Submission deadline</source>
         <translation>Срок подачи заявок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="94" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="95" />
         <source>Maximum price</source>
         <translation>Начальная (макс.) цена</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="95" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="96" />
         <source>Currency</source>
         <translation>Валюта</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="96" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="97" />
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="97" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="98" />
         <source>Responsible</source>
         <translation>Ответственный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="102" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="103" />
         <source>Create a Bitrix24 deal with its company and contact</source>
         <translation>Создать сделку в Битрикс24 с компанией и контактом</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="103" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="104" />
         <source>Customer</source>
         <translation>Заказчик</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="109" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="110" />
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="110" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="111" />
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="111" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="112" />
         <source>KPP</source>
         <translation>КПП</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="112" />
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="123" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="113" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="124" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="113" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="114" />
         <source>Contact person</source>
         <translation>Контактное лицо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="120" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="121" />
         <source>First name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="121" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="122" />
         <source>Last name</source>
         <translation>Фамилия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="123" />
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="124" />
+        <location filename="../../kapusta_desktop/ui/tender_editor.py" line="125" />
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
