@@ -9,12 +9,15 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import peewee
 import pytest
 
+from kapusta_desktop.domain.events import DealStageChanged
+from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeKind, NoticeRule
 from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
 from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
 from kapusta_desktop.integrations.bitrix24.errors import AccessDenied, AuthError, NotFound, QueryLimitExceeded
@@ -29,9 +32,12 @@ from kapusta_desktop.sandbox.mango.api import MangoApiSandbox
 from kapusta_desktop.sandbox.telegram.runner import TelegramSandboxServer
 from kapusta_desktop.sandbox.telegram.server import DEFAULT_TOKEN, FloodLimits, TelegramSandbox
 from kapusta_desktop.secret_store import MemoryKeyring, SecretStore
+from kapusta_desktop.services.bus import EventBus
+from kapusta_desktop.services.notice_worker import NoticeWorker
+from kapusta_desktop.services.notifier import Notifier, save_config
 from kapusta_desktop.services.relay_forwarding import ForwardingConfig, build_gateway
 from kapusta_desktop.services.relay_settings import team_settings_applier
-from kapusta_desktop.store.models import RelayDesk, Setting
+from kapusta_desktop.store.models import Notice, RelayDesk, Setting
 from kapusta_desktop.store.relay_desks import add_desk, revoke_desk
 from kapusta_desktop.store.request_budget import budget_row
 
@@ -293,3 +299,27 @@ async def test_a_desk_joins_with_its_token_and_its_console_works_through_the_rel
         await asyncio.to_thread(service.apply, {"sync.interval_seconds": "60"})
     assert refused.value.status == 403
     assert Setting.get_or_none(Setting.key == "sync.interval_seconds") is None
+
+
+@pytest.mark.anyio
+async def test_a_desk_s_notices_reach_telegram_through_the_relay_once(
+    team: Team, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kapusta_desktop")
+    save_config(NoticeConfig().with_rule(NoticeRule(NoticeKind.DEAL_WON, chats=(str(CHAT),))))
+    bus = EventBus()
+    won = DealStageChanged(deal_id=1, b24_id=101, title="Охрана склада", old_stage="sent", new_stage="won",
+                           amount=Decimal("150000"), currency="RUB", company="ООО «Ромашка»", responsible_id=None)
+    Notifier(bus).handle(won)
+    Notifier(bus).handle(won)  # a replayed sync hears the same fact again
+    client = team.desk().telegram_client()  # the desk holds no bot token: only its desk token
+    try:
+        await NoticeWorker(client, bus, retry_base=0.01).run_until_idle()
+    finally:
+        await client.aclose()
+    [message] = team.telegram.sandbox.delivered(CHAT)
+    assert "Охрана склада" in message.plain
+    assert [n.state for n in Notice.select()] == ["sent"]
+    assert team.relay.desks is not None and team.relay.desks.forwarded["telegram"] == 1
+    for secret in _secrets_of(team):
+        assert secret not in caplog.text
