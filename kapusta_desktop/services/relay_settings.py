@@ -13,12 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kapusta_desktop.integrations.relay.desk_gateway import SettingsApplier, SettingsOutcome
-from kapusta_desktop.secret_store import BITRIX24_WEBHOOK, TELEGRAM_TOKEN, SecretStore
+from kapusta_desktop.secret_store import SecretStore
 from kapusta_desktop.services.admin import AdminAccess
 from kapusta_desktop.services.settings import SettingsService
-from kapusta_desktop.services.settings_fields import FIELDS_BY_KEY
-
-RELAY_SECRETS = (BITRIX24_WEBHOOK, TELEGRAM_TOKEN)
+from kapusta_desktop.services.settings_fields import FIELDS_BY_KEY, RELAY_SECRETS
 
 
 class _AdminDesk(AdminAccess):

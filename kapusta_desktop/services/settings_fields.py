@@ -209,6 +209,9 @@ class FieldSpec:
 
 # Integrations an admin switches on and off (the `<group>.enabled` flag).
 INTEGRATIONS = ("bitrix24", "mango", "telegram")
+# The secrets a relay keeps and an admin desk may replace through it (PUT /desk/settings); the relay's host keeps
+# the others (Mango key and salt, OAuth application secrets) in its environment or keyring.
+RELAY_SECRETS = (ss.BITRIX24_WEBHOOK, ss.TELEGRAM_TOKEN)
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("bitrix24.enabled", "Bitrix24 on", "bitrix24", parse_bool, False),

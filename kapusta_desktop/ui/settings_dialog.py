@@ -4,6 +4,12 @@ All rules live in SettingsService / AdminAccess / SecretStore; this file only
 shows them. Secrets once saved show a "saved" placeholder, never the value.
 "Test" buttons run async checks (injectable) as tasks we keep and cancel; no
 modal exec() runs inside a coroutine.
+
+A team desk also gets "This desk's extensions" (kept in its profile, not in the
+shared database). A desk in relay mode (KAPUSTA_RELAY_URL) holds no service
+token: its token fields say the relay holds them (only an admin desk may
+replace the webhook and bot token there), and its "Test" buttons test the
+relay and its forwarding, the path the desk really uses.
 """
 
 from __future__ import annotations
@@ -33,17 +39,25 @@ from PySide6.QtWidgets import (
 )
 
 from kapusta_desktop import secret_store as ss
+from kapusta_desktop.integrations.relay.desk_side import RelayConfigError, RelayRefusedError
 from kapusta_desktop.redact import redact
 from kapusta_desktop.services import connection_checks
 from kapusta_desktop.services.admin import AdminError
+from kapusta_desktop.services.connection_checks import ForwardingOff, RelayDesk, ThroughRelay
+from kapusta_desktop.services.desk_settings import DESK_EXTENSIONS, DESK_EXTENSIONS_ENV
 from kapusta_desktop.services.settings import RelaySettingsError, SettingsService
-from kapusta_desktop.services.settings_fields import FIELDS, FieldSpec
+from kapusta_desktop.services.settings_fields import FIELDS, RELAY_SECRETS, FieldSpec
 
 log = logging.getLogger(__name__)
+DESK_RELAY_URL_ENV = "KAPUSTA_RELAY_URL"
 translate = QCoreApplication.translate  # a bare name lupdate also reads
 
 Check = Callable[[dict[str, Any]], Awaitable[Any]]
 SAVED_PLACEHOLDER = QT_TRANSLATE_NOOP("SettingsDialog", "saved — type to replace")
+RELAY_HELD = QT_TRANSLATE_NOOP("SettingsDialog", "held by the relay")
+RELAY_HELD_REPLACE = QT_TRANSLATE_NOOP("SettingsDialog", "held by the relay — type to replace it there")
+SERVICE_NAMES = {"bitrix24": QT_TRANSLATE_NOOP("SettingsDialog", "Bitrix24"), "telegram": "Telegram",
+                 "mango": "Mango Office"}
 GROUP_TITLES = {
     "bitrix24": "Bitrix24",
     "mango": "Mango Office",
@@ -70,14 +84,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.service = service
-        self.checks: dict[str, Check] = {
-            "bitrix24": connection_checks.check_bitrix24,
-            "mango": connection_checks.mango_users,
-            "telegram": connection_checks.telegram_get_me,
-            "telegram_chats": connection_checks.telegram_recent_chats,
-            "telegram_send": lambda values: connection_checks.telegram_send_test(values, self.test_chat.text().strip()),
-            **(checks or {}),
-        }
+        self.relay = service.relay  # relay mode: the relay holds the tokens and answers the tests
+        self.relay_desk: RelayDesk | None = None  # what the relay said about this desk, once asked
+        self.checks: dict[str, Check] = {**self._default_checks(), **(checks or {})}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -102,6 +111,8 @@ class SettingsDialog(QDialog):
         for w in (self.access_label, self.password, self.unlock_button, self.access_message):
             access.addWidget(w)
         layout.addLayout(access)
+        if self.relay is not None:
+            layout.addWidget(self._relay_box())
 
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
@@ -122,8 +133,58 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
         self.reload()
+        if self.relay is not None and _loop_running():
+            self.start_check("relay")  # learn whether this is an admin desk (it may replace tokens on the relay)
+
+    def _default_checks(self) -> dict[str, Check]:
+        if self.relay is not None:
+            relay = self.relay
+            return {
+                "relay": lambda _values: connection_checks.relay_desk(relay),
+                "bitrix24": lambda _values: connection_checks.relay_bitrix24(relay),
+                "bitrix24_users": lambda _values: connection_checks.relay_bitrix24_users(relay),
+                "mango": lambda _values: connection_checks.relay_mango_users(relay),
+                "telegram": lambda _values: connection_checks.relay_telegram_get_me(relay),
+                "telegram_chats": lambda _values: connection_checks.relay_telegram_recent_chats(relay),
+                "telegram_send": lambda _values: connection_checks.relay_telegram_send_test(
+                    relay, self.test_chat.text().strip()),
+            }
+        return {
+            "bitrix24": connection_checks.check_bitrix24,
+            "mango": connection_checks.mango_users,
+            "telegram": connection_checks.telegram_get_me,
+            "telegram_chats": connection_checks.telegram_recent_chats,
+            "telegram_send": lambda values: connection_checks.telegram_send_test(values, self.test_chat.text().strip()),
+        }
 
     # -- building ------------------------------------------------------------
+
+    def _relay_box(self) -> QWidget:
+        """Relay mode: where the tokens are, and a test of the relay itself (who this desk is to it)."""
+        box = QWidget()
+        box.setObjectName("relayBox")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        url = getattr(self.relay, "url", "") or DESK_RELAY_URL_ENV
+        self.relay_note = QLabel(
+            self.tr(
+                "This desk works through the team relay (%1): the Bitrix24, Telegram and Mango tokens are held "
+                "there, not on this computer. Tests below go through the relay."
+            ).replace("%1", url),
+            wordWrap=True,
+        )
+        self.relay_note.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(self.relay_note)
+        row = QHBoxLayout()
+        self.relay_button = QPushButton(self.tr("Test relay"))
+        self.relay_button.clicked.connect(lambda: self.start_check("relay"))
+        result = QLabel(wordWrap=True)
+        result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.results["relay"] = result
+        row.addWidget(self.relay_button)
+        row.addWidget(result, 1)
+        column.addLayout(row)
+        return box
 
     def _field_editor(self, spec: FieldSpec) -> QLineEdit | QComboBox | QPlainTextEdit:
         if spec.key == "bitrix24.auth_mode":
@@ -143,7 +204,7 @@ class SettingsDialog(QDialog):
             edit.setToolTip(_field_text(spec.help))
         return edit
 
-    def _add_field(self, form: QFormLayout, spec: FieldSpec) -> None:
+    def _add_field(self, form: QFormLayout, spec: FieldSpec, label: str | None = None) -> None:
         editor = self._field_editor(spec)
         error = QLabel()
         error.setObjectName("fieldError")
@@ -154,7 +215,38 @@ class SettingsDialog(QDialog):
         box = QVBoxLayout()
         box.addWidget(editor)
         box.addWidget(error)
-        form.addRow(_field_text(spec.label), box)
+        form.addRow(label or _field_text(spec.label), box)
+
+    def _desk_extensions_row(self, form: QFormLayout) -> None:
+        """Team mode: this desk's own list, kept in its profile (the shared field above is the team's)."""
+        self.editors["mango.desk_extensions"].setToolTip(
+            self.tr("Shared by the team (kept in the team's database).")
+        )
+        edit = QLineEdit()
+        edit.setObjectName("deskExtensions")
+        edit.setPlaceholderText(self.tr("e.g. 102 or 101, 105"))
+        error = QLabel()
+        error.setObjectName("fieldError")
+        error.setStyleSheet("color: #b00020")
+        error.setWordWrap(True)
+        self.desk_extensions_note = QLabel(wordWrap=True)
+        self.desk_extensions_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.editors[DESK_EXTENSIONS] = edit
+        self.errors[DESK_EXTENSIONS] = error
+        box = QVBoxLayout()
+        box.addWidget(edit)
+        box.addWidget(self.desk_extensions_note)
+        box.addWidget(error)
+        form.addRow(self.tr("This desk's extensions"), box)
+
+    def _desk_extensions_hint(self) -> str:
+        override = self.service.desk_extensions_override()
+        if override is not None:
+            return (
+                self.tr("%1=%2 in this desk's environment overrides this list.")
+                .replace("%1", DESK_EXTENSIONS_ENV).replace("%2", override)
+            )
+        return self.tr("Kept on this computer only. Empty: the team's list above applies.")
 
     def _test_row(self, form: QFormLayout, name: str, label: str) -> None:
         button = QPushButton(label)
@@ -168,7 +260,13 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         for spec in FIELDS:
-            if spec.group == group:
+            if spec.group != group:
+                continue
+            if spec.key == "mango.desk_extensions" and self.service.desk is not None:
+                # Team mode: the shared field is the fallback for desks without their own list.
+                self._add_field(form, spec, self.tr("Extensions of desks without their own"))
+                self._desk_extensions_row(form)
+            else:
                 self._add_field(form, spec)
         if group == "bitrix24":
             self._test_row(form, "bitrix24", self.tr("Test connection"))
@@ -231,8 +329,7 @@ class SettingsDialog(QDialog):
             if spec.secret:
                 assert isinstance(editor, QLineEdit)
                 editor.clear()
-                shown = self.service.shown(spec.key).text
-                editor.setPlaceholderText(self.tr(SAVED_PLACEHOLDER) if shown.startswith("set") else shown)
+                editor.setPlaceholderText(self._secret_placeholder(spec.key))
             else:
                 text = spec.format(self.service.get(spec.key))
                 if isinstance(editor, QComboBox):
@@ -242,9 +339,24 @@ class SettingsDialog(QDialog):
                 else:
                     editor.setText(text)
             self.errors[spec.key].clear()
+        desk_editor = self.editors.get(DESK_EXTENSIONS)
+        if isinstance(desk_editor, QLineEdit):
+            desk_editor.setText(", ".join(self.service.desk_extensions()))
+            self.desk_extensions_note.setText(self._desk_extensions_hint())
+            self.errors[DESK_EXTENSIONS].clear()
         self._load_stages()
         self._load_managers()
         self._apply_lock()
+
+    def _relay_may_replace(self, key: str) -> bool:
+        """An admin desk may replace the webhook and bot token on the relay; nobody types the others here."""
+        return self.relay_desk is not None and self.relay_desk.admin and key in RELAY_SECRETS
+
+    def _secret_placeholder(self, key: str) -> str:
+        if self.relay is not None:
+            return self.tr(RELAY_HELD_REPLACE) if self._relay_may_replace(key) else self.tr(RELAY_HELD)
+        shown = self.service.shown(key).text
+        return self.tr(SAVED_PLACEHOLDER) if shown.startswith("set") else shown
 
     def _load_stages(self) -> None:
         try:
@@ -279,6 +391,12 @@ class SettingsDialog(QDialog):
                 editor.setEnabled(unlocked)
             else:
                 editor.setReadOnly(not unlocked)
+        if self.relay is not None:  # the desk holds no token: the fields say where they are
+            for spec in FIELDS:
+                if spec.secret:
+                    editor = self.editors[spec.key]
+                    editor.setEnabled(self._relay_may_replace(spec.key))
+                    editor.setToolTip(self._relay_token_tip(spec.key))
         for table in (self.stage_table, self.manager_table):
             table.setEditTriggers(
                 QTableWidget.EditTrigger.AllEditTriggers if unlocked else QTableWidget.EditTrigger.NoEditTriggers
@@ -296,6 +414,13 @@ class SettingsDialog(QDialog):
             self.access_label.setText(self.tr("First run: set the admin password (at least 8 characters)."))
             self.unlock_button.setText(self.tr("Set admin password"))
         self.locked_changed.emit(not unlocked)
+
+    def _relay_token_tip(self, key: str) -> str:
+        if self._relay_may_replace(key):
+            return self.tr("Held by the relay. As an admin desk you may replace it: it is saved on the relay only.")
+        if key in RELAY_SECRETS:
+            return self.tr("Held by the relay. Only an admin desk may replace it.")
+        return self.tr("Held by the relay: set it on the relay's host (its environment or keyring).")
 
     # -- unlocking ---------------------------------------------------------------
 
@@ -346,6 +471,9 @@ class SettingsDialog(QDialog):
             if not spec.secret and text == spec.format(self.service.get(spec.key)):
                 continue
             texts[spec.key] = text
+        desk_editor = self.editors.get(DESK_EXTENSIONS)
+        if isinstance(desk_editor, QLineEdit) and desk_editor.text() != ", ".join(self.service.desk_extensions()):
+            texts[DESK_EXTENSIONS] = desk_editor.text()
         return texts
 
     def save(self) -> bool:
@@ -457,6 +585,8 @@ class SettingsDialog(QDialog):
 
     def _values_for_checks(self) -> dict[str, Any]:
         """Edited values where valid, the saved ones otherwise (secrets from the store, never shown)."""
+        if self.relay is not None:
+            return {}  # the relay's tokens and addresses are used, not this desk's
         values = {spec.key: self.service.get(spec.key) for spec in FIELDS}
         parsed, _errors = self.service.validate_many(self.edited_texts())
         values.update(parsed)
@@ -482,9 +612,19 @@ class SettingsDialog(QDialog):
             if name == "match_managers":
                 text = await self._match_managers(values)
             else:
-                text = self._describe(name, await self.checks[name](values))
+                result = await self.checks[name](values)
+                if isinstance(result, RelayDesk | ThroughRelay):
+                    self._relay_answered(result if isinstance(result, RelayDesk) else result.desk)
+                text = self._describe(name, result)
         except asyncio.CancelledError:
             raise
+        except ForwardingOff as exc:
+            text = self.tr("Through the relay: %1 forwarding is not configured on the relay.").replace(
+                "%1", _service_name(exc.service))
+        except RelayRefusedError as exc:
+            text = self.relay_refused(exc)
+        except RelayConfigError as exc:
+            text = self.tr("The relay cannot be used: %1").replace("%1", redact(str(exc)))
         except KeyError as exc:
             text = self.tr("Not set: %1").replace("%1", str(exc.args[0]))
         except Exception as exc:
@@ -492,12 +632,27 @@ class SettingsDialog(QDialog):
             text = self.tr("Failed: %1").replace("%1", redact(str(exc)) or type(exc).__name__)
         label.setText(text)
 
+    def relay_refused(self, exc: RelayRefusedError) -> str:
+        if exc.status == 403:
+            return self.tr("The relay refuses this desk: its token was revoked (%1).").replace("%1", str(exc))
+        return self.tr("The relay does not accept this desk's token (%1).").replace("%1", str(exc))
+
+    def _relay_answered(self, desk: RelayDesk) -> None:
+        """The relay's word on this desk: an admin desk may replace the webhook and bot token there."""
+        if desk != self.relay_desk:
+            self.relay_desk = desk
+            for spec in FIELDS:
+                if spec.secret and not self.editors[spec.key].text():  # type: ignore[union-attr]
+                    self.editors[spec.key].setPlaceholderText(self._secret_placeholder(spec.key))  # type: ignore[union-attr]
+            self._apply_lock()
+
     async def _match_managers(self, values: dict[str, Any]) -> str:
         from kapusta_desktop.services.managers import match_managers
 
         self.service.admin.require("edit the managers table")
         b24 = await self.checks.get("bitrix24_users", connection_checks.bitrix24_users)(values)
         pbx = await self.checks["mango"](values)
+        pbx = pbx.result if isinstance(pbx, ThroughRelay) else pbx
         report = match_managers(b24, pbx)
         self._load_managers()
         text = (
@@ -510,7 +665,14 @@ class SettingsDialog(QDialog):
         return text
 
     @staticmethod
-    def _describe(name: str, result: Any) -> str:
+    def _describe(name: str, result: Any, *, plain: bool = False) -> str:
+        if isinstance(result, RelayDesk):
+            return SettingsDialog._describe_desk(result)
+        if isinstance(result, ThroughRelay):
+            inner = SettingsDialog._describe(name, result.result, plain=True)
+            return translate("SettingsDialog", "Through the relay: OK. %1").replace("%1", inner)
+        if name == "telegram_send":
+            return translate("SettingsDialog", "Test message sent.")
         if name == "bitrix24":
             admin = translate("SettingsDialog", "yes") if result.is_admin else translate("SettingsDialog", "no")
             missing = ", ".join(result.missing_scopes) or translate("SettingsDialog", "none")
@@ -528,10 +690,33 @@ class SettingsDialog(QDialog):
         if name == "telegram_chats":
             lines = [f"{chat_id}: {title}" for chat_id, title in result]
             return "\n".join(lines) or translate("SettingsDialog", "No recent chats: send /start to the bot.")
-        return translate("SettingsDialog", "OK: %1").replace("%1", str(result))
+        return str(result) if plain else translate("SettingsDialog", "OK: %1").replace("%1", str(result))
+
+    @staticmethod
+    def _describe_desk(desk: RelayDesk) -> str:
+        forwarding = ", ".join(
+            _service_name(service) for service in SERVICE_NAMES if desk.forwarding.get(service)
+        ) or translate("SettingsDialog", "none")
+        admin = translate("SettingsDialog", "yes") if desk.admin else translate("SettingsDialog", "no")
+        return (
+            translate("SettingsDialog", "Relay OK: desk “%1”, admin desk: %2; forwarding: %3")
+            .replace("%1", desk.name).replace("%2", admin).replace("%3", forwarding)
+        )
 
     def closeEvent(self, event: Any) -> None:
         for task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
         super().closeEvent(event)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _service_name(service: str) -> str:
+    return translate("SettingsDialog", SERVICE_NAMES.get(service, service))

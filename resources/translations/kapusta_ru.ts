@@ -407,34 +407,34 @@
 <context>
     <name>CallsRuntime</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="87" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="89" />
         <source>Simulate incoming call</source>
         <translation>Имитировать входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="88" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="90" />
         <source>Simulate missed call</source>
         <translation>Имитировать пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="103" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="105" />
         <source>Simulated call failed: %1</source>
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="130" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="132" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="153" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="177" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="155" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="184" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="155" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="157" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="186" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
     </message>
@@ -1198,12 +1198,12 @@
         <translation>Синхронизация: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="68" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="70" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="69" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="71" />
         <source>Missed calls</source>
         <translation>Пропущенные</translation>
     </message>
@@ -1223,32 +1223,32 @@
         <translation>Тендеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="168" />
+        <location filename="../../kapusta_desktop/app.py" line="174" />
         <source>&amp;Desk</source>
         <translation>&amp;Рабочее место</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="170" />
+        <location filename="../../kapusta_desktop/app.py" line="176" />
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="173" />
+        <location filename="../../kapusta_desktop/app.py" line="179" />
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="178" />
+        <location filename="../../kapusta_desktop/app.py" line="184" />
         <source>Explore the demo</source>
         <translation>Открыть демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="185" />
+        <location filename="../../kapusta_desktop/app.py" line="191" />
         <source>De&amp;mo</source>
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="332" />
+        <location filename="../../kapusta_desktop/app.py" line="340" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>
@@ -1581,270 +1581,378 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="46" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="56" />
         <source>saved — type to replace</source>
         <translation>сохранено — введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="51" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="57" />
+        <source>held by the relay</source>
+        <translation>хранится на ретрансляторе</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="58" />
+        <source>held by the relay — type to replace it there</source>
+        <translation>хранится на ретрансляторе — введите, чтобы заменить там</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="59" />
+        <source>Bitrix24</source>
+        <translation>Битрикс24</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="65" />
         <source>Sync</source>
         <translation>Синхронизация</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="71" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="85" />
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="90" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="99" />
         <source>Create encrypted file store…</source>
         <translation>Создать зашифрованное хранилище…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="98" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="107" />
         <source>admin password</source>
         <translation>пароль администратора</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="110" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="121" />
         <source>Stage mapping</source>
         <translation>Соответствие стадий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="111" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="122" />
         <source>Notice rules</source>
         <translation>Правила уведомлений</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="112" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="123" />
         <source>Managers</source>
         <translation>Менеджеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="115" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="126" />
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="116" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="406" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="127" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="534" />
         <source>Forget all secrets</source>
         <translation>Забыть все секреты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="174" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="171" />
+        <source>This desk works through the team relay (%1): the Bitrix24, Telegram and Mango tokens are held there, not on this computer. Tests below go through the relay.</source>
+        <translation>Это рабочее место работает через ретранслятор команды (%1): токены Битрикс24, Telegram и Mango хранятся там, а не на этом компьютере. Проверки ниже идут через ретранслятор.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="179" />
+        <source>Test relay</source>
+        <translation>Проверить ретранслятор</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="223" />
+        <source>Shared by the team (kept in the team's database).</source>
+        <translation>Общий для всей команды (хранится в общей базе).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="227" />
+        <source>e.g. 102 or 101, 105</source>
+        <translation>например, 102 или 101, 105</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="240" />
+        <source>This desk's extensions</source>
+        <translation>Добавочные этого места</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="246" />
+        <source>%1=%2 in this desk's environment overrides this list.</source>
+        <translation>%1=%2 в окружении этого рабочего места заменяет этот список.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="249" />
+        <source>Kept on this computer only. Empty: the team's list above applies.</source>
+        <translation>Хранится только на этом компьютере. Если пусто, действует общий список выше.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="267" />
+        <source>Extensions of desks without their own</source>
+        <translation>Добавочные мест без своего списка</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="272" />
         <source>Test connection</source>
         <translation>Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="176" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="274" />
         <source>Test: list PBX users</source>
         <translation>Проверить: сотрудники АТС</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="178" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="276" />
         <source>Test token (getMe)</source>
         <translation>Проверить токен (getMe)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="277" />
         <source>Find recent chats</source>
         <translation>Найти последние чаты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="181" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="279" />
         <source>chat id for a test message</source>
         <translation>id чата для тестового сообщения</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="182" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="280" />
         <source>Test chat</source>
         <translation>Тестовый чат</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="281" />
         <source>Send test message</source>
         <translation>Отправить тестовое сообщение</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="189" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="287" />
         <source>Pipeline</source>
         <translation>Воронка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="189" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="287" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="189" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="287" />
         <source>KAPUSTA stage</source>
         <translation>Стадия KAPUSTA</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
         <source>Telegram id</source>
         <translation>Telegram id</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="206" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
         <source>Bitrix24 user</source>
         <translation>Пользователь Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="207" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="305" />
         <source>Mango extension</source>
         <translation>Добавочный Mango</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="209" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
         <source>Match automatically</source>
         <translation>Сопоставить автоматически</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="408" />
         <source>Unlocked: changes allowed.</source>
         <translation>Разблокировано: изменения разрешены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="291" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="409" />
         <source>Lock</source>
         <translation>Заблокировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="293" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="411" />
         <source>Read-only. Unlock with the admin password to change settings.</source>
         <translation>Только чтение. Чтобы менять настройки, разблокируйте паролем администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="294" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="412" />
         <source>Unlock</source>
         <translation>Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="296" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="414" />
         <source>First run: set the admin password (at least 8 characters).</source>
         <translation>Первый запуск: задайте пароль администратора (не менее 8 символов).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="297" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="415" />
         <source>Set admin password</source>
         <translation>Задать пароль администратора</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="370" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="420" />
+        <source>Held by the relay. As an admin desk you may replace it: it is saved on the relay only.</source>
+        <translation>Хранится на ретрансляторе. Рабочее место администратора может его заменить: новое значение сохранится только на ретрансляторе.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="422" />
+        <source>Held by the relay. Only an admin desk may replace it.</source>
+        <translation>Хранится на ретрансляторе. Заменить его может только рабочее место администратора.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="423" />
+        <source>Held by the relay: set it on the relay's host (its environment or keyring).</source>
+        <translation>Хранится на ретрансляторе: задаётся на его сервере (в окружении или хранилище ключей).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="498" />
         <source>Nothing saved: fix the fields marked in red.</source>
         <translation>Ничего не сохранено: исправьте поля, отмеченные красным.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="372" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="500" />
         <source>Saved.</source>
         <translation>Сохранено.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="378" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="506" />
         <source>Nothing saved: the relay lets only an admin desk change settings.</source>
         <translation>Ничего не сохранено: ретранслятор разрешает менять настройки только рабочему месту администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="380" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="508" />
         <source>Nothing saved: the relay does not accept this desk's token.</source>
         <translation>Ничего не сохранено: ретранслятор не принимает токен этого рабочего места.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="381" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="509" />
         <source>Nothing saved: the relay did not take the change (%1).</source>
         <translation>Ничего не сохранено: ретранслятор не принял изменение (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="408" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="536" />
         <source>Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.</source>
         <translation>Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="427" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="555" />
         <source>All secrets forgotten.</source>
         <translation>Все секреты удалены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="448" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="576" />
         <source>new master password (8+ characters), then click again</source>
         <translation>новый мастер-пароль (от 8 символов), затем нажмите ещё раз</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="467" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="597" />
         <source>Checking…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="489" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="622" />
+        <source>Through the relay: %1 forwarding is not configured on the relay.</source>
+        <translation>Через ретранслятор: пересылка в %1 на ретрансляторе не настроена.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="627" />
+        <source>The relay cannot be used: %1</source>
+        <translation>Ретранслятор недоступен: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="629" />
         <source>Not set: %1</source>
         <translation>Не задано: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="492" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="632" />
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="504" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="637" />
+        <source>The relay refuses this desk: its token was revoked (%1).</source>
+        <translation>Ретранслятор отказывает этому рабочему месту: его токен отозван (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="638" />
+        <source>The relay does not accept this desk's token (%1).</source>
+        <translation>Ретранслятор не принимает токен этого рабочего места (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="659" />
         <source>Created %1, updated %2, matched %3 PBX users.</source>
         <translation>Создано: %1, обновлено: %2, сопоставлено сотрудников АТС: %3.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="509" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="664" />
         <source>Not matched: %1</source>
         <translation>Не сопоставлены: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="515" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="673" />
+        <source>Through the relay: OK. %1</source>
+        <translation>Через ретранслятор: ок. %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="675" />
+        <source>Test message sent.</source>
+        <translation>Тестовое сообщение отправлено.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="677" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="700" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="515" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="677" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="700" />
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="516" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="678" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="699" />
         <source>none</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="518" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="680" />
         <source>Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4</source>
         <translation>Действует как %1 (id %2); администратор портала: %3 (для сведения, не проверка); не хватает прав: %4</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="527" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="689" />
         <source>%1 PBX users: </source>
         <translation>Сотрудников АТС: %1: </translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="530" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="692" />
         <source>No recent chats: send /start to the bot.</source>
         <translation>Нет последних чатов: отправьте боту /start.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="531" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="693" />
         <source>OK: %1</source>
         <translation>OK: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="702" />
+        <source>Relay OK: desk “%1”, admin desk: %2; forwarding: %3</source>
+        <translation>Ретранслятор: ок, рабочее место «%1», администратор: %2; пересылка: %3</translation>
     </message>
 </context>
 <context>

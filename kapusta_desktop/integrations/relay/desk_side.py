@@ -106,6 +106,30 @@ class RelayAccess:
             raise RelayConfigError(f"the relay did not save the settings (HTTP {response.status_code})")
         return {}
 
+    async def whoami(self) -> dict[str, Any]:
+        """`GET <relay>/desk/whoami`: {"desk": name, "admin": bool, "forwarding": {service: bool}}.
+
+        Raises RelayRefusedError on 401/403 (an unknown or revoked desk token) and RelayConfigError when the
+        relay cannot be reached or answers something else.
+        """
+        import httpx
+
+        try:
+            async with httpx.AsyncClient(timeout=SETTINGS_TIMEOUT) as http:
+                response = await http.get(self.url.rstrip("/") + "/desk/whoami", headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise RelayConfigError(f"the relay cannot be reached ({type(exc).__name__})") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code in (401, 403):
+            text = body.get("error", "") if isinstance(body, dict) else ""
+            raise RelayRefusedError(response.status_code, redact(str(text) or f"HTTP {response.status_code}"))
+        if response.status_code != 200 or not isinstance(body, dict):
+            raise RelayConfigError(f"the relay did not say who this desk is (HTTP {response.status_code})")
+        return body
+
 
 def relay_access(secrets: Any = None) -> RelayAccess | None:
     """This desk's relay when KAPUSTA_RELAY_URL is set, else None. Raises RelayConfigError when half set up.

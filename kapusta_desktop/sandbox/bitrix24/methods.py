@@ -28,6 +28,7 @@ from kapusta_desktop.sandbox.bitrix24.state import (
 
 PAGE = 50
 CALL_REPEAT_WINDOW = 30 * 60  # same register parameters within 30 min -> same CALL_ID
+SANDBOX_SCOPES = ("crm", "task", "user", "telephony")  # what `scope` answers: the scopes KAPUSTA needs
 
 
 class ApiFault(Exception):
@@ -392,6 +393,11 @@ def user_admin(ctx: Context, params: dict[str, Any]) -> Answer:
     return Answer(bool(row and row.get("_ADMIN")))
 
 
+def scope(ctx: Context, params: dict[str, Any]) -> Answer:
+    """The scopes the webhook or application was given: the sandbox grants the ones KAPUSTA needs."""
+    return Answer(list(SANDBOX_SCOPES))
+
+
 def deal_contacts_delete(ctx: Context, params: dict[str, Any]) -> Answer:
     """Unlink every contact of the deal."""
     deal_id = _int(param(params, "id"), "id")
@@ -587,6 +593,7 @@ def _build() -> dict[str, Handler]:
         "user.get": user_get,
         "user.current": user_current,
         "user.admin": user_admin,
+        "scope": scope,
         "tasks.task.add": task_add,
         "tasks.task.update": task_update,
         "tasks.task.get": task_get,
