@@ -11,7 +11,8 @@ Routes (below the relay's base path), each for a desk with `Authorization: Beare
   relay's key and salt by its MangoClient; Mango's answer.
 - `PUT /desk/settings`: `{"values": {key: text}}`, admin desks only (403 "admin only"); non-secret values go
   to the shared Setting table, the tokens to the relay's own secret store.
-- `GET /desk/whoami`: `{"desk": name, "admin": bool}`.
+- `GET /desk/whoami`: `{"desk": name, "admin": bool, "forwarding": {service: bool}}` (the desk's Settings
+  dialog tests the relay with it).
 
 401 for a missing or unknown token, 403 for a revoked one; each refusal is phrased in the service's own
 envelope so the desk's client reports it plainly. A service the relay holds no secret for answers 404.
