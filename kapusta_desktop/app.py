@@ -246,6 +246,8 @@ class Desk:
         from kapusta_desktop.ui.sync_adapter import sync_runtime_from_settings
 
         await self.calls.start()
+        if self.sandboxes is not None and self.calls.listener is not None:
+            self.sandboxes.connect_pbx(self.calls.listener.url)
         await self.notices.start()
         webhook = self.sandboxes.webhook_url if self.sandboxes is not None else None
         self.sync = sync_runtime_from_settings(self.window, self.bus, webhook_url=webhook, secrets=self.secrets,

@@ -49,6 +49,7 @@ class DemoSandboxes:
         self.listener_port = listener_port
         self.bitrix24: Any = None
         self.telegram: Any = None
+        self.pbx: Any = None  # the Mango API sandbox: click-to-call rings the demo desk back through its listener
         self.webhook_url: str | None = None
 
     async def start(self, secrets: ss.SecretStore) -> None:
@@ -63,6 +64,11 @@ class DemoSandboxes:
         bot = TelegramSandbox()
         bot.add_chat(DEMO_TEAM_CHAT, title="KAPUSTA sales team (demo)")
         self.telegram = await TelegramSandboxServer(bot).start()
+        from kapusta_desktop.sandbox.mango.api import MangoApiSandbox
+
+        # pace 1: a click-to-call plays in real time (the desk's phone rings, then the client answers)
+        self.pbx = MangoApiSandbox(api_key=DEMO_KEY, api_salt=DEMO_SALT, pace=1.0)
+        await self.pbx.start()
 
         secrets.set(ss.BITRIX24_WEBHOOK, self.webhook_url)
         secrets.set(ss.TELEGRAM_TOKEN, bot.token)
@@ -82,6 +88,7 @@ class DemoSandboxes:
             "mango.enabled": True,
             "mango.listener_host": "127.0.0.1",
             "mango.listener_port": demo_listener_port(self.listener_port),
+            "mango.api_url": self.pbx.base_url,
             "notices.config": {"rules": rules, "portal_url": self.bitrix24.base_url},
         }.items():
             set_value(key, value)
@@ -91,7 +98,15 @@ class DemoSandboxes:
     def telegram_messages(self) -> list[Any]:
         return list(self.telegram.sandbox.messages) if self.telegram is not None else []
 
+    def connect_pbx(self, listener_url: str) -> None:
+        """Where the demo PBX plays a click-to-call's events: the desk's listener, once it listens."""
+        if self.pbx is not None:
+            self.pbx.listener_url = listener_url.rstrip("/")
+
     async def stop(self) -> None:
+        pbx, self.pbx = self.pbx, None
+        if pbx is not None:
+            await pbx.stop()
         telegram, self.telegram = self.telegram, None
         bitrix24, self.bitrix24 = self.bitrix24, None
         if telegram is not None:

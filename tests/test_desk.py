@@ -230,6 +230,15 @@ def test_demo_fills_its_cache_through_the_real_sync_and_notices_flow(
         menu["simulateMissedCall"].trigger()
         await _until(lambda: any(m.chat_id == DEMO_TEAM_CHAT for m in desk.sandboxes.telegram_messages), 30)
         assert OutboxEntry.select().count() >= 1  # the notice (and the call log) went through the outbox
+        # "Call back" on that missed call: the desk's own Mango client asks the demo PBX, which rings this desk.
+        view = desk.calls.missed_view
+        await _until(lambda: view.table.rowCount() > 0, 10)
+        view.table.selectRow(0)
+        view.call_back_button.click()
+        await _until(lambda: "your phone rings first" in view.status.text(), 10)
+        pbx = desk.sandboxes.pbx
+        await _until(lambda: any(route == "events/call" and status == 200
+                                 for route, _payload, status in pbx.stats.delivered), 15)
         desk.request_quit()
         await task
 

@@ -84,6 +84,18 @@ class CallAnswered:
     at: dt.datetime
 
 
+class DialError(ValueError):
+    """Click-to-call cannot start here; `reason` says why (the UI words it for the operator)."""
+
+    NOT_CONNECTED = "not_connected"
+    NOT_A_NUMBER = "not_a_number"
+    NO_EXTENSION = "no_extension"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class CallTakenElsewhere:
     """A call that popped up here was answered at another extension: who took it (a colleague, maybe another desk)."""
@@ -392,13 +404,13 @@ class CallDesk:
     async def call_client(self, number: str, *, extension: str | None = None) -> str:
         """Click-to-call: ring this desk's phone, then the client. Returns the command_id."""
         if self.mango is None:
-            raise RuntimeError("Mango Office is not connected")
+            raise DialError(DialError.NOT_CONNECTED, "Mango Office is not connected")
         e164 = self.lookup.to_e164(number)
         if e164 is None:
-            raise ValueError(f"not a phone number: {number!r}")
+            raise DialError(DialError.NOT_A_NUMBER, f"not a phone number: {number!r}")
         extension = extension or next(iter(self._desk_extensions()), None)
         if not extension:
-            raise ValueError("this desk has no extension set (mango.desk_extensions)")
+            raise DialError(DialError.NO_EXTENSION, "this desk has no extension set (mango.desk_extensions)")
         command_id = await self.mango.callback(extension=extension, to_number=e164.lstrip("+"))
         self._callbacks[command_id] = e164
         return command_id

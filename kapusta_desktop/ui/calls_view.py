@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapusta_desktop.redact import redact
 from kapusta_desktop.services.bus import EventBus
-from kapusta_desktop.services.call_desk import CallbackOutcome, CallDesk, CallLogged, MissedCallsChanged
+from kapusta_desktop.services.call_desk import CallbackOutcome, CallDesk, CallLogged, DialError, MissedCallsChanged
 from kapusta_desktop.store.models import CallRecord
 from kapusta_desktop.ui.local_time import to_local
 
@@ -165,8 +166,21 @@ class MissedCallsView(QWidget):
             await self.desk.call_client(number)
             self.status.setText(self.tr("Calling %1: your phone rings first").replace("%1", number))
         except Exception as exc:
-            self.status.setText(str(exc))
-            self.call_back_failed.emit(str(exc))
+            text = self._dial_failure(number, exc)
+            self.status.setText(text)
+            self.call_back_failed.emit(text)
+
+    def _dial_failure(self, number: str, exc: Exception) -> str:
+        if isinstance(exc, DialError):
+            texts = {
+                DialError.NOT_CONNECTED: self.tr("Cannot call back: Mango Office is not connected on this desk."),
+                DialError.NOT_A_NUMBER: self.tr("Cannot call back: %1 is not a phone number.").replace("%1", number),
+                DialError.NO_EXTENSION: self.tr("Cannot call back: this desk has no extension (Settings, Mango)."),
+            }
+            if exc.reason in texts:
+                return texts[exc.reason]
+        # the PBX refused or did not answer: its own words (English, from the client) after ours
+        return self.tr("Call to %1 failed: ").replace("%1", number) + redact(str(exc))
 
     def _outcome(self, event: CallbackOutcome) -> None:
         self.status.setText(

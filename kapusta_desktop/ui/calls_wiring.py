@@ -156,6 +156,11 @@ class CallsRuntime:
             return
         self._state("online", translate("CallsRuntime", "listening on %1").replace("%1", self.listener.url))
         self._expire_timer.start()
+        if self.desk.mango is None:  # click-to-call (Missed calls' "Call back") with the same key and salt
+            from kapusta_desktop.integrations.mango.client import DEFAULT_BASE_URL, MangoClient
+
+            self.desk.mango = MangoClient(api_key=key, api_salt=salt,
+                                          base_url=str(get_value("mango.api_url", DEFAULT_BASE_URL)))
 
     def _use_relay_for_commands(self) -> None:
         """With KAPUSTA_RELAY_URL, click-to-call goes through the relay, which signs with the team's key and salt."""

@@ -442,82 +442,82 @@
 <context>
     <name>CallsView</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="30" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="31" />
         <source>Answered</source>
         <translation>Отвечен</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="30" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="31" />
         <source>Missed</source>
         <translation>Пропущен</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="32" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="33" />
         <source>Incoming</source>
         <translation>Входящий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="33" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="34" />
         <source>Outgoing</source>
         <translation>Исходящий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="34" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="35" />
         <source>Internal</source>
         <translation>Внутренний</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="66" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="67" />
         <source>All results</source>
         <translation>Все результаты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="70" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="71" />
         <source>All directions</source>
         <translation>Все направления</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="74" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
         <source>Number contains…</source>
         <translation>Номер содержит…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Started</source>
         <translation>Начало</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Direction</source>
         <translation>Направление</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="75" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="77" />
         <source>Talk, s</source>
         <translation>Разговор, с</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="77" />
         <source>Extension</source>
         <translation>Добавочный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="76" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="77" />
         <source>Contact / company</source>
         <translation>Клиент</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="77" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="78" />
         <source>Bitrix24</source>
         <translation>Битрикс24</translation>
     </message>
@@ -1276,52 +1276,68 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>MissedCallsView</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
         <source>Caller</source>
         <translation>Звонивший</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="116" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
         <source>Extension</source>
         <translation>Добавочный</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="117" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="118" />
         <source>Callback task</source>
         <translation>Задача перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="118" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="119" />
         <source>Call back</source>
         <translation>Перезвонить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="119" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="120" />
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="166" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="167" />
         <source>Calling %1: your phone rings first</source>
         <translation>Звоним на %1: сначала зазвонит ваш телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="173" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="176" />
+        <source>Cannot call back: Mango Office is not connected on this desk.</source>
+        <translation>Перезвонить нельзя: Mango Office на этом рабочем месте не подключён.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="177" />
+        <source>Cannot call back: %1 is not a phone number.</source>
+        <translation>Перезвонить нельзя: %1 — не номер телефона.</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="178" />
+        <source>Cannot call back: this desk has no extension (Settings, Mango).</source>
+        <translation>Перезвонить нельзя: у рабочего места нет внутреннего номера (Настройки, Mango).</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="187" />
         <source>Call to %1: </source>
         <translation>Звонок на %1: </translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_view.py" line="173" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="183" />
+        <location filename="../../kapusta_desktop/ui/calls_view.py" line="187" />
         <source>Call to %1 failed: </source>
         <translation>Звонок на %1 не удался: </translation>
     </message>

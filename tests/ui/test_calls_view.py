@@ -47,3 +47,30 @@ def test_calls_and_missed_views_follow_the_desk(db, qtbot) -> None:  # type: ign
     missed.table.selectRow(0)
     missed.close_button.click()
     assert missed.table.rowCount() == 0
+
+
+@pytest.mark.anyio
+async def test_call_back_says_plainly_why_it_cannot_start(db, qtbot) -> None:  # type: ignore[no-untyped-def]
+    bus = EventBus()
+    desk = CallDesk(bus, db)
+    build_cache()
+    missed = MissedCallsView(desk, bus)
+    qtbot.addWidget(missed)
+    failures: list[str] = []
+    missed.call_back_failed.connect(failures.append)
+    await missed._dial("79161234567")  # no Mango client on this desk
+    assert missed.status.text() == "Cannot call back: Mango Office is not connected on this desk."
+
+    class Pbx:
+        async def callback(self, *, extension: str, to_number: str) -> str:
+            raise RuntimeError("3102: bad sign")
+
+    desk.mango = Pbx()  # type: ignore[assignment]
+    await missed._dial("79161234567")  # connected, but this desk has no extension
+    assert missed.status.text() == "Cannot call back: this desk has no extension (Settings, Mango)."
+    set_value("mango.desk_extensions", ["101"])
+    await missed._dial("12")
+    assert missed.status.text() == "Cannot call back: 12 is not a phone number."
+    await missed._dial("79161234567")  # the PBX refuses: its words after ours
+    assert missed.status.text() == "Call to 79161234567 failed: 3102: bad sign"
+    assert len(failures) == 4 and failures[-1] == missed.status.text()
