@@ -187,13 +187,16 @@ class SettingsDialog(QDialog):
         return box
 
     def _field_editor(self, spec: FieldSpec) -> QLineEdit | QComboBox | QPlainTextEdit:
+        # Choices show in the operator's language and keep the setting's own text as item data.
         if spec.key == "bitrix24.auth_mode":
             combo = QComboBox()
-            combo.addItems(["webhook", "oauth"])
+            combo.addItem(self.tr("incoming webhook"), "webhook")
+            combo.addItem(self.tr("OAuth application"), "oauth")
             return combo
         if spec.key.endswith(".enabled"):
             combo = QComboBox()
-            combo.addItems(["off", "on"])
+            combo.addItem(self.tr("off"), "off")
+            combo.addItem(self.tr("on"), "on")
             return combo
         if spec.key == "notices.config":
             return QPlainTextEdit()
@@ -333,7 +336,7 @@ class SettingsDialog(QDialog):
             else:
                 text = spec.format(self.service.get(spec.key))
                 if isinstance(editor, QComboBox):
-                    editor.setCurrentText(text)
+                    editor.setCurrentIndex(max(0, editor.findData(text)))
                 elif isinstance(editor, QPlainTextEdit):
                     editor.setPlainText(text)
                 else:
@@ -461,7 +464,7 @@ class SettingsDialog(QDialog):
         for spec in FIELDS:
             editor = self.editors[spec.key]
             if isinstance(editor, QComboBox):
-                text = editor.currentText()
+                text = str(editor.currentData())
             elif isinstance(editor, QPlainTextEdit):
                 text = editor.toPlainText()
             else:

@@ -1658,7 +1658,7 @@ to connect Bitrix24, Mango and Telegram:</source>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="127" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="534" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="537" />
         <source>Forget all secrets</source>
         <translation>Забыть все секреты</translation>
     </message>
@@ -1673,300 +1673,320 @@ to connect Bitrix24, Mango and Telegram:</source>
         <translation>Проверить ретранслятор</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="223" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="193" />
+        <source>incoming webhook</source>
+        <translation>входящий вебхук</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="194" />
+        <source>OAuth application</source>
+        <translation>приложение OAuth</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="198" />
+        <source>off</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="199" />
+        <source>on</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="226" />
         <source>Shared by the team (kept in the team's database).</source>
         <translation>Общий для всей команды (хранится в общей базе).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="227" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="230" />
         <source>e.g. 102 or 101, 105</source>
         <translation>например, 102 или 101, 105</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="240" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="243" />
         <source>This desk's extensions</source>
         <translation>Добавочные этого места</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="246" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="249" />
         <source>%1=%2 in this desk's environment overrides this list.</source>
         <translation>%1=%2 в окружении этого рабочего места заменяет этот список.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="249" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="252" />
         <source>Kept on this computer only. Empty: the team's list above applies.</source>
         <translation>Хранится только на этом компьютере. Если пусто, действует общий список выше.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="267" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="270" />
         <source>Extensions of desks without their own</source>
         <translation>Добавочные мест без своего списка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="272" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="275" />
         <source>Test connection</source>
         <translation>Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="274" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="277" />
         <source>Test: list PBX users</source>
         <translation>Проверить: сотрудники АТС</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="276" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="279" />
         <source>Test token (getMe)</source>
         <translation>Проверить токен (getMe)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="277" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="280" />
         <source>Find recent chats</source>
         <translation>Найти последние чаты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="279" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="282" />
         <source>chat id for a test message</source>
         <translation>id чата для тестового сообщения</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="280" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="283" />
         <source>Test chat</source>
         <translation>Тестовый чат</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="281" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="284" />
         <source>Send test message</source>
         <translation>Отправить тестовое сообщение</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="287" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
         <source>Pipeline</source>
         <translation>Воронка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="287" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="287" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
         <source>KAPUSTA stage</source>
         <translation>Стадия KAPUSTA</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
         <source>Telegram id</source>
         <translation>Telegram id</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="304" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
         <source>Bitrix24 user</source>
         <translation>Пользователь Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="305" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
         <source>Mango extension</source>
         <translation>Добавочный Mango</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="310" />
         <source>Match automatically</source>
         <translation>Сопоставить автоматически</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="408" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="411" />
         <source>Unlocked: changes allowed.</source>
         <translation>Разблокировано: изменения разрешены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="409" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="412" />
         <source>Lock</source>
         <translation>Заблокировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="411" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="414" />
         <source>Read-only. Unlock with the admin password to change settings.</source>
         <translation>Только чтение. Чтобы менять настройки, разблокируйте паролем администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="412" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="415" />
         <source>Unlock</source>
         <translation>Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="414" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="417" />
         <source>First run: set the admin password (at least 8 characters).</source>
         <translation>Первый запуск: задайте пароль администратора (не менее 8 символов).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="415" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="418" />
         <source>Set admin password</source>
         <translation>Задать пароль администратора</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="420" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="423" />
         <source>Held by the relay. As an admin desk you may replace it: it is saved on the relay only.</source>
         <translation>Хранится на ретрансляторе. Рабочее место администратора может его заменить: новое значение сохранится только на ретрансляторе.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="422" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="425" />
         <source>Held by the relay. Only an admin desk may replace it.</source>
         <translation>Хранится на ретрансляторе. Заменить его может только рабочее место администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="423" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="426" />
         <source>Held by the relay: set it on the relay's host (its environment or keyring).</source>
         <translation>Хранится на ретрансляторе: задаётся на его сервере (в окружении или хранилище ключей).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="498" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="501" />
         <source>Nothing saved: fix the fields marked in red.</source>
         <translation>Ничего не сохранено: исправьте поля, отмеченные красным.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="500" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="503" />
         <source>Saved.</source>
         <translation>Сохранено.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="506" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="509" />
         <source>Nothing saved: the relay lets only an admin desk change settings.</source>
         <translation>Ничего не сохранено: ретранслятор разрешает менять настройки только рабочему месту администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="508" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="511" />
         <source>Nothing saved: the relay does not accept this desk's token.</source>
         <translation>Ничего не сохранено: ретранслятор не принимает токен этого рабочего места.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="509" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="512" />
         <source>Nothing saved: the relay did not take the change (%1).</source>
         <translation>Ничего не сохранено: ретранслятор не принял изменение (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="536" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="539" />
         <source>Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.</source>
         <translation>Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="555" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="558" />
         <source>All secrets forgotten.</source>
         <translation>Все секреты удалены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="576" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="579" />
         <source>new master password (8+ characters), then click again</source>
         <translation>новый мастер-пароль (от 8 символов), затем нажмите ещё раз</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="597" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="600" />
         <source>Checking…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="622" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="625" />
         <source>Through the relay: %1 forwarding is not configured on the relay.</source>
         <translation>Через ретранслятор: пересылка в %1 на ретрансляторе не настроена.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="627" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="630" />
         <source>The relay cannot be used: %1</source>
         <translation>Ретранслятор недоступен: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="629" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="632" />
         <source>Not set: %1</source>
         <translation>Не задано: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="632" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="635" />
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="637" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="640" />
         <source>The relay refuses this desk: its token was revoked (%1).</source>
         <translation>Ретранслятор отказывает этому рабочему месту: его токен отозван (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="638" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="641" />
         <source>The relay does not accept this desk's token (%1).</source>
         <translation>Ретранслятор не принимает токен этого рабочего места (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="659" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="662" />
         <source>Created %1, updated %2, matched %3 PBX users.</source>
         <translation>Создано: %1, обновлено: %2, сопоставлено сотрудников АТС: %3.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="664" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="667" />
         <source>Not matched: %1</source>
         <translation>Не сопоставлены: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="673" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="676" />
         <source>Through the relay: OK. %1</source>
         <translation>Через ретранслятор: ок. %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="675" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="678" />
         <source>Test message sent.</source>
         <translation>Тестовое сообщение отправлено.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="677" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="700" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="680" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="703" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="677" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="700" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="680" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="703" />
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="678" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="699" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="681" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="702" />
         <source>none</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="680" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="683" />
         <source>Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4</source>
         <translation>Действует как %1 (id %2); администратор портала: %3 (для сведения, не проверка); не хватает прав: %4</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="689" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="692" />
         <source>%1 PBX users: </source>
         <translation>Сотрудников АТС: %1: </translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="692" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="695" />
         <source>No recent chats: send /start to the bot.</source>
         <translation>Нет последних чатов: отправьте боту /start.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="693" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="696" />
         <source>OK: %1</source>
         <translation>OK: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="702" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="705" />
         <source>Relay OK: desk “%1”, admin desk: %2; forwarding: %3</source>
         <translation>Ретранслятор: ок, рабочее место «%1», администратор: %2; пересылка: %3</translation>
     </message>

@@ -195,3 +195,19 @@ def test_match_managers_by_email_and_extension(
     assert rows == {1: "101", 2: "102"}
     assert "Склад (300)" in dialog.results["match_managers"].text()
     assert dialog.manager_table.rowCount() == 2
+
+
+def test_choices_read_in_the_operator_s_language_and_save_the_setting_s_own_value(
+    qtbot: Any, service: SettingsService, russian: Any
+) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    dialog = SettingsDialog(service, checks={})
+    qtbot.addWidget(dialog)
+    enabled, mode = dialog.editors["mango.enabled"], dialog.editors["bitrix24.auth_mode"]
+    assert isinstance(enabled, QComboBox) and isinstance(mode, QComboBox)
+    assert [enabled.itemText(i) for i in range(enabled.count())] == ["нет", "да"]
+    assert mode.currentText() == "входящий вебхук"
+    enabled.setCurrentIndex(enabled.findData("on"))
+    texts = dialog.edited_texts()
+    assert texts["mango.enabled"] == "on" and "bitrix24.auth_mode" not in texts  # only what was changed
