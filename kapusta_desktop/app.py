@@ -31,7 +31,7 @@ from kapusta_desktop import __version__
 from kapusta_desktop.logs import setup_logging, shutdown_logging
 from kapusta_desktop.paths import Profile, resolve_profile
 from kapusta_desktop.services.sync.status import SyncStatus
-from kapusta_desktop.services.team_feed import team_database_url
+from kapusta_desktop.services.team_feed import team_database_url, team_desk_settings
 from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.migrations import SchemaTooNewError
 
@@ -141,10 +141,7 @@ class Desk:
 
         relay = None if self.profile.demo else settings_relay(self.secrets)
         # A team desk keeps its own extensions in its profile (the shared database has one list for all).
-        from kapusta_desktop.services.desk_settings import DeskSettings
-
-        team = not self.profile.demo and team_database_url() is not None
-        desk = DeskSettings.in_profile(self.profile.root) if team else None
+        desk = team_desk_settings(self.profile.root, demo=self.profile.demo)
         self.settings = SettingsService(self.secrets, self.admin, relay=relay, desk=desk)
         self.built.append("secrets+settings")
         self.bus = EventBus()  # one bus for every service and view

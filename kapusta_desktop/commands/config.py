@@ -101,7 +101,10 @@ def _dispatch(args: argparse.Namespace, profile: object) -> int:
     secrets = SecretStore.for_profile(profile)
     # A team desk with KAPUSTA_RELAY_URL changes settings through the relay, as the dialog does.
     relay = None if getattr(args, "demo", False) else settings_relay(secrets)
-    service = SettingsService(secrets, AdminAccess(), relay=relay)
+    from kapusta_desktop.services.team_feed import team_desk_settings
+
+    desk = team_desk_settings(profile.root, demo=bool(getattr(args, "demo", False)))  # type: ignore[attr-defined]
+    service = SettingsService(secrets, AdminAccess(), relay=relay, desk=desk)
     inputs = _Inputs()
     action = args.config_action
     if action == "show":
@@ -202,13 +205,15 @@ def _set_admin_password(service: object, inputs: _Inputs, *, change: bool) -> in
 
 def _set(service: object, inputs: _Inputs, args: argparse.Namespace) -> int:
     from kapusta_desktop.services.admin import AdminError
+    from kapusta_desktop.services.desk_settings import DESK_EXTENSIONS
     from kapusta_desktop.services.settings import STAGE_PREFIX, SettingsService
     from kapusta_desktop.services.settings_fields import FieldError
 
     assert isinstance(service, SettingsService)
     key: str = args.key
     try:
-        is_secret = not key.startswith(STAGE_PREFIX) and service.spec(key).secret
+        # desk.extensions: this team desk's own list, kept in its profile (no field spec of the shared settings)
+        is_secret = key != DESK_EXTENSIONS and not key.startswith(STAGE_PREFIX) and service.spec(key).secret
     except FieldError as exc:
         raise _Refused(str(exc), EXIT_ERROR) from None
     if is_secret and not args.secret:
@@ -242,5 +247,8 @@ def _set(service: object, inputs: _Inputs, args: argparse.Namespace) -> int:
         for field, message in errors.items():
             print(f"error: {field}: {message}", file=sys.stderr)
         return EXIT_ERROR
+    if key == DESK_EXTENSIONS:
+        print(f"{key} = {', '.join(service.desk_extensions()) or '(the team list)'}")
+        return 0
     print(f"{key} = {service.shown(key).text}")
     return 0

@@ -43,6 +43,13 @@ def team_database_url() -> str | None:
     return url if url.startswith(POSTGRES_SCHEMES) else None
 
 
+def team_desk_settings(profile_root: Path, *, demo: bool = False) -> DeskSettings | None:
+    """This desk's own settings (its profile's desk.json) when it is one desk of a team; None otherwise."""
+    if demo or team_database_url() is None:
+        return None
+    return DeskSettings.in_profile(profile_root)
+
+
 def desk_extensions_from_env() -> list[str] | None:
     """This desk's own extensions from KAPUSTA_DESK_EXTENSIONS; None when unset. Raises FieldError when invalid."""
     text = extensions_override()
