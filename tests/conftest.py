@@ -9,6 +9,7 @@ os.environ.pop("KAPUSTA_DATABASE_URL", None)
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -49,3 +50,18 @@ def db(temp_profile: Profile) -> Iterator[object]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[Any]:
+    """A qasync event loop over the test's QApplication, as app.py runs one (async work in Qt code needs it)."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+    qapp.setQuitOnLastWindowClosed(True)  # a desk test may have switched it off

@@ -22,16 +22,6 @@ NO_TRAY = DeskOptions(tray=False, welcome=False)
 
 
 @pytest.fixture
-def qloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
-    qapp.setQuitOnLastWindowClosed(True)
-
-
-@pytest.fixture
 def make_desk(qapp: Any, qloop: qasync.QEventLoop) -> Iterator[Callable[..., Desk]]:
     """Desks that are shut down at the end even when a test fails half-way."""
     desks: list[Desk] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import keyring
@@ -30,16 +30,6 @@ TOKEN = "123456789:AAUiFakeToken_abcdefghijklmnopqrstu"
 @pytest.fixture
 def service(db: object) -> SettingsService:
     return SettingsService(SecretStore(), AdminAccess(cost=FAST))
-
-
-@pytest.fixture
-def qloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop, as app.py runs one: the dialog's async work needs a running loop."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def _run(loop: qasync.QEventLoop, body: Callable[[], Coroutine[Any, Any, None]]) -> None:

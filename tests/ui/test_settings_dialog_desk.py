@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,15 +22,6 @@ from kapusta_desktop.ui.settings_dialog import RELAY_HELD, RELAY_HELD_REPLACE, S
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 FAST = ScryptCost(n=2**10, r=8, p=1)
-
-
-@pytest.fixture
-def qloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def _dialog(qtbot: Any, *, desk: DeskSettings | None = None, relay: Any = None,
