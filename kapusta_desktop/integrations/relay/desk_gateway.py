@@ -52,6 +52,7 @@ B24_METHOD_RE = re.compile(r"^[A-Za-z0-9_.]{1,100}$")
 TG_METHOD_RE = re.compile(r"^[A-Za-z]{1,64}$")
 MANGO_SERVICE_RE = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+){0,5}$")
 SERVICES = ("bitrix24", "telegram", "mango")
+SERVICE_NAMES = {"bitrix24": "Bitrix24", "telegram": "Telegram", "mango": "Mango"}
 
 
 @dataclass
@@ -142,15 +143,23 @@ class DeskGateway:
             log.warning("relay: %s call from %s refused: %s", service, request.remote, exc)
             return _refusal(service, exc.status, str(exc))
 
+    async def _forwarding(self, request: web.Request, service: str) -> tuple[DeskIdentity, Any] | web.Response:
+        """The calling desk and the relay's client for `service`, or the refusal to answer with."""
+        desk = await self._desk(request, service)
+        if isinstance(desk, web.Response):
+            return desk
+        client = getattr(self, service)
+        if client is None:
+            return _refusal(service, 404, f"{SERVICE_NAMES[service]} forwarding is not configured on this relay")
+        return desk, client
+
     # ---- Bitrix24 ---------------------------------------------------------------------------------
 
     async def _bitrix24(self, request: web.Request) -> web.Response:
-        desk = await self._desk(request, "bitrix24")
-        if isinstance(desk, web.Response):
-            return desk
-        client = self.bitrix24
-        if client is None:
-            return _refusal("bitrix24", 404, "Bitrix24 forwarding is not configured on this relay")
+        found = await self._forwarding(request, "bitrix24")
+        if isinstance(found, web.Response):
+            return found
+        desk, client = found
         method = request.match_info["method"].removesuffix(".json")
         if not B24_METHOD_RE.match(method):
             return _b24_error("ERROR_METHOD_NOT_FOUND", "not a Bitrix24 method name", 404)
@@ -174,12 +183,10 @@ class DeskGateway:
     # ---- Telegram ---------------------------------------------------------------------------------
 
     async def _telegram(self, request: web.Request) -> web.Response:
-        desk = await self._desk(request, "telegram")
-        if isinstance(desk, web.Response):
-            return desk
-        client = self.telegram
-        if client is None:
-            return _refusal("telegram", 404, "Telegram forwarding is not configured on this relay")
+        found = await self._forwarding(request, "telegram")
+        if isinstance(found, web.Response):
+            return found
+        desk, client = found
         method = request.match_info["method"]
         if not TG_METHOD_RE.match(method):
             return _tg_error(404, "Not Found: no such method")
@@ -196,12 +203,10 @@ class DeskGateway:
     # ---- Mango ------------------------------------------------------------------------------------
 
     async def _mango(self, request: web.Request) -> web.Response:
-        desk = await self._desk(request, "mango")
-        if isinstance(desk, web.Response):
-            return desk
-        client = self.mango
-        if client is None:
-            return _refusal("mango", 404, "Mango forwarding is not configured on this relay")
+        found = await self._forwarding(request, "mango")
+        if isinstance(found, web.Response):
+            return found
+        desk, client = found
         service = request.match_info["service"].strip("/")
         if not MANGO_SERVICE_RE.match(service):
             return web.json_response({"error": "not a Mango API service"}, status=404)
