@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_EXTENSION = "101"
+FEED_WATCH_MS = 2_000  # how soon the status bar shows that the team's event feed was cut off
 EXPIRE_EVERY_MS = 60_000  # calls whose summary never came are closed after the tracker's grace period
 Simulate = Callable[[bool], Awaitable[int]]  # missed -> events accepted (the demo's call player)
 
@@ -74,6 +75,10 @@ class CallsRuntime:
         self._expire_timer = QTimer()
         self._expire_timer.setInterval(EXPIRE_EVERY_MS)
         self._expire_timer.timeout.connect(self.expire_stale)
+        self._feed_watch = QTimer()
+        self._feed_watch.setInterval(FEED_WATCH_MS)
+        self._feed_watch.timeout.connect(self._watch_feed)
+        self._feed_state: str | None = None  # online / connecting / error, as last shown
         self._tasks: set[asyncio.Task[None]] = set()
         self.simulate_actions: list[QAction] = []
 
@@ -183,12 +188,39 @@ class CallsRuntime:
             log.warning("team event feed cannot start: %s", reason)
             self._state("error", translate("CallsRuntime", "listener cannot start: %1").replace("%1", reason))
             return
-        self._state("online", translate("CallsRuntime", "listening on %1").replace("%1", FEED_LABEL))
+        self._feed_state = None
+        self._feed_watch.start()
+        self._watch_feed()
         self._expire_timer.start()
+
+    def _watch_feed(self) -> None:
+        """The status bar follows the feed's connection: a desk cut off from the team's database says so."""
+        feed = self.team_feed
+        if feed is None:
+            return
+        if feed.connected.is_set():
+            state = "online"
+        elif self._feed_state in (None, "connecting"):  # not connected yet since the start: no alarm
+            state = "connecting"
+        else:
+            state = "error"
+        if state == self._feed_state:
+            return
+        self._feed_state = state
+        if state == "online":
+            text = translate("CallsRuntime", "listening on %1").replace("%1", FEED_LABEL)
+        elif state == "connecting":
+            text = translate("CallsRuntime", "connecting to %1").replace("%1", FEED_LABEL)
+        else:
+            reason = feed.last_error or translate("CallsRuntime", "no answer")
+            text = translate("CallsRuntime", "team event feed lost (%1): reconnecting, no call is missed")
+            text = text.replace("%1", reason)
+        self._state(state, text)
 
     async def stop(self) -> None:
         """Stop taking events first, then let the pop-ups go; safe to call twice."""
         self._expire_timer.stop()
+        self._feed_watch.stop()
         for task in list(self._tasks):
             task.cancel()
         if self.team_feed is not None:

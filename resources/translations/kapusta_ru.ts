@@ -407,36 +407,51 @@
 <context>
     <name>CallsRuntime</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="89" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="94" />
         <source>Simulate incoming call</source>
         <translation>Имитировать входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="90" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="95" />
         <source>Simulate missed call</source>
         <translation>Имитировать пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="105" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="110" />
         <source>Simulated call failed: %1</source>
         <translation>Имитация звонка не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="132" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="137" />
         <source>no API key/salt</source>
         <translation>нет ключа API или соли</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="155" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="184" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="160" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="189" />
         <source>listener cannot start: %1</source>
         <translation>не удалось запустить приём событий: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="157" />
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="186" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="162" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="211" />
         <source>listening on %1</source>
         <translation>принимает события на %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="213" />
+        <source>connecting to %1</source>
+        <translation>подключение к %1</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="215" />
+        <source>no answer</source>
+        <translation>нет ответа</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="216" />
+        <source>team event feed lost (%1): reconnecting, no call is missed</source>
+        <translation>нет связи с событиями команды (%1): переподключение, звонки не потеряются</translation>
     </message>
 </context>
 <context>
@@ -1198,12 +1213,12 @@
         <translation>Синхронизация: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="70" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="71" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="71" />
+        <location filename="../../kapusta_desktop/ui/calls_wiring.py" line="72" />
         <source>Missed calls</source>
         <translation>Пропущенные</translation>
     </message>
@@ -1223,32 +1238,32 @@
         <translation>Тендеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="174" />
+        <location filename="../../kapusta_desktop/app.py" line="171" />
         <source>&amp;Desk</source>
         <translation>&amp;Рабочее место</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="176" />
+        <location filename="../../kapusta_desktop/app.py" line="173" />
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="179" />
+        <location filename="../../kapusta_desktop/app.py" line="176" />
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="184" />
+        <location filename="../../kapusta_desktop/app.py" line="181" />
         <source>Explore the demo</source>
         <translation>Открыть демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="191" />
+        <location filename="../../kapusta_desktop/app.py" line="188" />
         <source>De&amp;mo</source>
         <translation>&amp;Демо</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/app.py" line="340" />
+        <location filename="../../kapusta_desktop/app.py" line="337" />
         <source>secrets locked</source>
         <translation>секреты заблокированы</translation>
     </message>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import peewee
@@ -57,6 +57,8 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
     await runtime.start()  # no Mango key/salt on the desk: team mode does not need them
     try:
         assert runtime.listener is None and runtime.team_feed is not None
+        await _until(runtime.team_feed.connected.is_set)
+        runtime._watch_feed()  # what its 2 s timer does
         assert window.states[-1][:2] == ("mango", "online") and "PostgreSQL" in window.states[-1][2]
         appeared = {"entry_id": "e-1", "call_id": "c-1", "seq": 1, "call_state": "Appeared", "location": "abonent",
                     "from": {"number": "79161234567"}, "to": {"extension": "101", "number": "74951234567"}}
@@ -74,6 +76,52 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
         await runtime.stop()
         await relay.stop()
     assert runtime.team_feed is None
+
+
+async def _until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.anyio
+async def test_the_status_bar_says_when_the_team_feed_is_cut_off_and_when_it_is_back(
+    pg: peewee.Database, pg_url: str, qtbot  # type: ignore[no-untyped-def]
+) -> None:
+    import psycopg2
+
+    from kapusta_desktop.store.relay_feed import APPLICATION_NAME
+
+    set_value("mango.enabled", True)
+    window = Window()
+    qtbot.addWidget(window)
+    runtime = CallsRuntime(window, EventBus(), pg)
+    await runtime.start()
+    try:
+        feed = runtime.team_feed
+        assert feed is not None
+        await _until(feed.connected.is_set)
+        runtime._watch_feed()
+        assert window.states[-1][1] == "online"
+        admin = psycopg2.connect(pg_url)
+        admin.autocommit = True
+        with admin.cursor() as cur:  # what a database restart or a dropped network does to the feed
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                        (APPLICATION_NAME,))
+        admin.close()
+        await _until(lambda: not feed.connected.is_set())
+        runtime._watch_feed()
+        system, state, text = window.states[-1]
+        assert (system, state) == ("mango", "error") and "reconnecting" in text
+        await _until(feed.connected.is_set)  # it comes back by itself and catches up
+        runtime._watch_feed()
+        assert window.states[-1][1] == "online"
+        shown = len(window.states)
+        runtime._watch_feed()
+        assert len(window.states) == shown  # no change, nothing said again
+    finally:
+        await runtime.stop()
 
 
 @pytest.mark.anyio
