@@ -269,6 +269,7 @@ RU: dict[str, str] = {
     "no bot token saved": "токен бота не сохранён",
     "connecting to %1": "подключение к %1",
     "no answer": "нет ответа",
+    "Saving through the relay…": "Сохранение через ретранслятор…",
     "team event feed lost (%1): reconnecting, no call is missed": "нет связи с событиями команды (%1): переподключение, звонки не потеряются",
     "%1 s": "%1 с",
     "Cannot call back: Mango Office is not connected on this desk.": "Перезвонить нельзя: Mango Office на этом рабочем месте не подключён.",

@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -482,6 +483,11 @@ class SettingsDialog(QDialog):
     def save(self) -> bool:
         for label in self.errors.values():
             label.clear()
+        busy = self.relay is not None  # a round trip to the relay (up to its timeout): say so while it lasts
+        if busy:
+            self.status_label.setText(self.tr("Saving through the relay…"))
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            QApplication.processEvents()
         try:
             errors = self.service.apply(self.edited_texts())
             self._save_tables()
@@ -495,6 +501,9 @@ class SettingsDialog(QDialog):
         except ss.SecretStoreError as exc:
             self.status_label.setText(str(exc))
             return False
+        finally:
+            if busy:
+                QApplication.restoreOverrideCursor()
         if errors:
             for key, message in errors.items():
                 self.errors[key].setText(message)

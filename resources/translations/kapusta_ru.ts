@@ -1612,396 +1612,401 @@ to connect Bitrix24, Mango and Telegram:</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="56" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="57" />
         <source>saved — type to replace</source>
         <translation>сохранено — введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="57" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="58" />
         <source>held by the relay</source>
         <translation>хранится на ретрансляторе</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="58" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="59" />
         <source>held by the relay — type to replace it there</source>
         <translation>хранится на ретрансляторе — введите, чтобы заменить там</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="59" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="60" />
         <source>Bitrix24</source>
         <translation>Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="65" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="66" />
         <source>Sync</source>
         <translation>Синхронизация</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="85" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="86" />
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="99" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="100" />
         <source>Create encrypted file store…</source>
         <translation>Создать зашифрованное хранилище…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="107" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="108" />
         <source>admin password</source>
         <translation>пароль администратора</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="121" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="122" />
         <source>Stage mapping</source>
         <translation>Соответствие стадий</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="122" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="123" />
         <source>Notice rules</source>
         <translation>Правила уведомлений</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="123" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="124" />
         <source>Managers</source>
         <translation>Менеджеры</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="126" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="127" />
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="127" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="537" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="128" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="546" />
         <source>Forget all secrets</source>
         <translation>Забыть все секреты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="171" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="172" />
         <source>This desk works through the team relay (%1): the Bitrix24, Telegram and Mango tokens are held there, not on this computer. Tests below go through the relay.</source>
         <translation>Это рабочее место работает через ретранслятор команды (%1): токены Битрикс24, Telegram и Mango хранятся там, а не на этом компьютере. Проверки ниже идут через ретранслятор.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="179" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="180" />
         <source>Test relay</source>
         <translation>Проверить ретранслятор</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="193" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="194" />
         <source>incoming webhook</source>
         <translation>входящий вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="194" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="195" />
         <source>OAuth application</source>
         <translation>приложение OAuth</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="198" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="199" />
         <source>off</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="199" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="200" />
         <source>on</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="226" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="227" />
         <source>Shared by the team (kept in the team's database).</source>
         <translation>Общий для всей команды (хранится в общей базе).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="230" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="231" />
         <source>e.g. 102 or 101, 105</source>
         <translation>например, 102 или 101, 105</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="243" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="244" />
         <source>This desk's extensions</source>
         <translation>Добавочные этого места</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="249" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="250" />
         <source>%1=%2 in this desk's environment overrides this list.</source>
         <translation>%1=%2 в окружении этого рабочего места заменяет этот список.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="252" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="253" />
         <source>Kept on this computer only. Empty: the team's list above applies.</source>
         <translation>Хранится только на этом компьютере. Если пусто, действует общий список выше.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="270" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="271" />
         <source>Extensions of desks without their own</source>
         <translation>Добавочные мест без своего списка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="275" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="276" />
         <source>Test connection</source>
         <translation>Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="277" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="278" />
         <source>Test: list PBX users</source>
         <translation>Проверить: сотрудники АТС</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="279" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="280" />
         <source>Test token (getMe)</source>
         <translation>Проверить токен (getMe)</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="280" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="281" />
         <source>Find recent chats</source>
         <translation>Найти последние чаты</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="282" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="283" />
         <source>chat id for a test message</source>
         <translation>id чата для тестового сообщения</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="283" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="284" />
         <source>Test chat</source>
         <translation>Тестовый чат</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="284" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="285" />
         <source>Send test message</source>
         <translation>Отправить тестовое сообщение</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="291" />
         <source>Pipeline</source>
         <translation>Воронка</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="291" />
         <source>Stage</source>
         <translation>Стадия</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="290" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="291" />
         <source>KAPUSTA stage</source>
         <translation>Стадия KAPUSTA</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
         <source>Telegram id</source>
         <translation>Telegram id</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="307" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
         <source>Bitrix24 user</source>
         <translation>Пользователь Битрикс24</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="308" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="309" />
         <source>Mango extension</source>
         <translation>Добавочный Mango</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="310" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="311" />
         <source>Match automatically</source>
         <translation>Сопоставить автоматически</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="411" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="412" />
         <source>Unlocked: changes allowed.</source>
         <translation>Разблокировано: изменения разрешены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="412" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="413" />
         <source>Lock</source>
         <translation>Заблокировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="414" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="415" />
         <source>Read-only. Unlock with the admin password to change settings.</source>
         <translation>Только чтение. Чтобы менять настройки, разблокируйте паролем администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="415" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="416" />
         <source>Unlock</source>
         <translation>Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="417" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="418" />
         <source>First run: set the admin password (at least 8 characters).</source>
         <translation>Первый запуск: задайте пароль администратора (не менее 8 символов).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="418" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="419" />
         <source>Set admin password</source>
         <translation>Задать пароль администратора</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="423" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="424" />
         <source>Held by the relay. As an admin desk you may replace it: it is saved on the relay only.</source>
         <translation>Хранится на ретрансляторе. Рабочее место администратора может его заменить: новое значение сохранится только на ретрансляторе.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="425" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="426" />
         <source>Held by the relay. Only an admin desk may replace it.</source>
         <translation>Хранится на ретрансляторе. Заменить его может только рабочее место администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="426" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="427" />
         <source>Held by the relay: set it on the relay's host (its environment or keyring).</source>
         <translation>Хранится на ретрансляторе: задаётся на его сервере (в окружении или хранилище ключей).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="501" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="488" />
+        <source>Saving through the relay…</source>
+        <translation>Сохранение через ретранслятор…</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="510" />
         <source>Nothing saved: fix the fields marked in red.</source>
         <translation>Ничего не сохранено: исправьте поля, отмеченные красным.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="503" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="512" />
         <source>Saved.</source>
         <translation>Сохранено.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="509" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="518" />
         <source>Nothing saved: the relay lets only an admin desk change settings.</source>
         <translation>Ничего не сохранено: ретранслятор разрешает менять настройки только рабочему месту администратора.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="511" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="520" />
         <source>Nothing saved: the relay does not accept this desk's token.</source>
         <translation>Ничего не сохранено: ретранслятор не принимает токен этого рабочего места.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="512" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="521" />
         <source>Nothing saved: the relay did not take the change (%1).</source>
         <translation>Ничего не сохранено: ретранслятор не принял изменение (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="539" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="548" />
         <source>Remove every saved token, key and webhook from this computer? Integrations stop until they are entered again.</source>
         <translation>Удалить с этого компьютера все сохранённые токены, ключи и вебхуки? Интеграции остановятся, пока их не введут снова.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="558" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="567" />
         <source>All secrets forgotten.</source>
         <translation>Все секреты удалены.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="579" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="588" />
         <source>new master password (8+ characters), then click again</source>
         <translation>новый мастер-пароль (от 8 символов), затем нажмите ещё раз</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="600" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="609" />
         <source>Checking…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="625" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="634" />
         <source>Through the relay: %1 forwarding is not configured on the relay.</source>
         <translation>Через ретранслятор: пересылка в %1 на ретрансляторе не настроена.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="630" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="639" />
         <source>The relay cannot be used: %1</source>
         <translation>Ретранслятор недоступен: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="632" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="641" />
         <source>Not set: %1</source>
         <translation>Не задано: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="635" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="644" />
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="640" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="649" />
         <source>The relay refuses this desk: its token was revoked (%1).</source>
         <translation>Ретранслятор отказывает этому рабочему месту: его токен отозван (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="641" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="650" />
         <source>The relay does not accept this desk's token (%1).</source>
         <translation>Ретранслятор не принимает токен этого рабочего места (%1).</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="662" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="671" />
         <source>Created %1, updated %2, matched %3 PBX users.</source>
         <translation>Создано: %1, обновлено: %2, сопоставлено сотрудников АТС: %3.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="667" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="676" />
         <source>Not matched: %1</source>
         <translation>Не сопоставлены: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="676" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="685" />
         <source>Through the relay: OK. %1</source>
         <translation>Через ретранслятор: ок. %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="678" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="687" />
         <source>Test message sent.</source>
         <translation>Тестовое сообщение отправлено.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="680" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="703" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="689" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="712" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="680" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="703" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="689" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="712" />
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="681" />
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="702" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="690" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="711" />
         <source>none</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="683" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="692" />
         <source>Acts as %1 (id %2); portal admin: %3 (shown, not trusted alone); missing scopes: %4</source>
         <translation>Действует как %1 (id %2); администратор портала: %3 (для сведения, не проверка); не хватает прав: %4</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="692" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="701" />
         <source>%1 PBX users: </source>
         <translation>Сотрудников АТС: %1: </translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="695" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="704" />
         <source>No recent chats: send /start to the bot.</source>
         <translation>Нет последних чатов: отправьте боту /start.</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="696" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="705" />
         <source>OK: %1</source>
         <translation>OK: %1</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="705" />
+        <location filename="../../kapusta_desktop/ui/settings_dialog.py" line="714" />
         <source>Relay OK: desk “%1”, admin desk: %2; forwarding: %3</source>
         <translation>Ретранслятор: ок, рабочее место «%1», администратор: %2; пересылка: %3</translation>
     </message>
