@@ -3,10 +3,13 @@
 Pushes the outbox, pulls what changed (or everything with --full), optionally
 reconciles deletions (in team mode the pull is left to the desk holding the
 team's pull lease, if another one does), prints a progress bar on stderr and a summary on stdout.
-The connection is the incoming webhook saved in the keyring
-(`bitrix24.webhook_url`), or one line read from standard input with
---webhook-from-stdin; with --demo, a loopback sandbox seeded with sample data.
-The webhook URL is never printed or logged.
+The connection is the one the settings name (`bitrix24.auth_mode`): the
+incoming webhook saved in the keyring (`bitrix24.webhook_url`), or the OAuth
+application (`bitrix24.portal_url`, `bitrix24.client_id`, and the client
+secret, access and refresh tokens in the keyring; a refreshed pair is saved
+back there; refused on a team desk); or one webhook line read from standard
+input with --webhook-from-stdin; with --demo, a loopback sandbox seeded with
+sample data. The webhook URL and the tokens are never printed or logged.
 
 Exit codes: 0 everything settled, 1 something failed (Bitrix24 unreachable,
 records refused, unreadable rows), 2 usage or configuration error.
@@ -16,7 +19,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from kapusta_desktop.services.bitrix24_connection import Bitrix24Connection
 
 NAME = "sync"
 HELP = "sync the local cache with Bitrix24 once (push pending edits, pull changes)"
@@ -65,23 +71,37 @@ class ProgressBar:
             self.out.flush()
 
 
-def _read_webhook(args: argparse.Namespace, profile: object) -> str:
+def _connection(args: argparse.Namespace, profile: object) -> Bitrix24Connection:
+    """The webhook from standard input, else the profile's connection (webhook or OAuth, as its settings say)."""
     from kapusta_desktop.redact import register_secret
-    from kapusta_desktop.secret_store import BITRIX24_WEBHOOK, SecretStore
+    from kapusta_desktop.secret_store import BITRIX24_WEBHOOK, SECRET_NAMES, SecretStore
+    from kapusta_desktop.services.bitrix24_connection import (
+        MISSING,
+        ConnectionSetupError,
+        bitrix24_connection,
+        webhook_connection,
+    )
 
     if args.webhook_from_stdin:
         url = sys.stdin.readline().strip()
         register_secret(url)
         if not url:
             raise ValueError("no webhook URL on standard input")
-        return url
-    url = SecretStore.for_profile(profile).get(BITRIX24_WEBHOOK)
-    if not url:
-        raise ValueError(
-            "no Bitrix24 webhook saved: run `kapusta-desktop config set --secret bitrix24.webhook_url` "
-            "or pass --webhook-from-stdin"
-        )
-    return url
+        return webhook_connection(url)
+    try:
+        # OAuth: refreshed tokens are saved back into this profile's keyring.
+        return bitrix24_connection(SecretStore.for_profile(profile))
+    except ConnectionSetupError as exc:
+        if exc.reason == MISSING and tuple(exc.fields) == (BITRIX24_WEBHOOK,):
+            raise ValueError(
+                "no Bitrix24 webhook saved: run `kapusta-desktop config set --secret bitrix24.webhook_url` "
+                "or pass --webhook-from-stdin"
+            ) from None
+        if exc.reason == MISSING:
+            hints = "; ".join(f"`kapusta-desktop config set{' --secret' if n in SECRET_NAMES else ''} {n}`"
+                              for n in exc.fields)
+            raise ValueError(f"{exc}; set them with {hints}") from None
+        raise
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,7 +142,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _sync(args: argparse.Namespace, profile: object) -> int:
-    from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
     from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
     from kapusta_desktop.services.bus import EventBus
     from kapusta_desktop.services.call_logging import push_call_log
@@ -133,20 +152,23 @@ async def _sync(args: argparse.Namespace, profile: object) -> int:
     ca_bundle = args.ca_bundle
     if args.demo:
         from kapusta_desktop.commands._sync_demo import start_demo_portal
+        from kapusta_desktop.services.bitrix24_connection import webhook_connection
 
         sandbox, url = await start_demo_portal(args.demo_size)
+        connection = webhook_connection(url)
     else:
-        url = _read_webhook(args, profile)
+        connection = _connection(args, profile)
     bar = ProgressBar(sys.stderr)
     if not 0 <= args.retries <= 20:
         raise ValueError("--retries must be within 0..20")
     from kapusta_desktop.services.team_sync import team_sync
 
-    team = team_sync(url, profile.root)  # type: ignore[attr-defined]
-    client = Bitrix24Client(WebhookAuth(url), ca_bundle=ca_bundle, max_retries=args.retries, limiter=team.limiter)
+    team = team_sync(connection.portal_url, profile.root)  # type: ignore[attr-defined]
+    client = Bitrix24Client(connection.auth, ca_bundle=ca_bundle, max_retries=args.retries, limiter=team.limiter)
     try:
+        # connection_kind: calls are logged through telephony.externalcall.* with OAuth, as CRM activities by webhook.
         engine = SyncEngine(client, EventBus(), call_logger=push_call_log, on_progress=bar, worker_id=team.worker_id,
-                            pull_gate=team.lease)
+                            pull_gate=team.lease, connection_kind=connection.kind)
         full = args.full or not has_full_sync()
         report = await engine.sync_now(full=full, reconcile=args.reconcile)
         bar.close()

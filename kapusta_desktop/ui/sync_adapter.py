@@ -141,22 +141,53 @@ class SyncRuntime:
                 log.exception("reloading views after sync failed")
 
 
+def setup_error_text(exc: Any) -> str:
+    """The status bar's words for a services/bitrix24_connection.ConnectionSetupError, naming the fields."""
+    from kapusta_desktop.secret_store import BITRIX24_WEBHOOK
+    from kapusta_desktop.services.bitrix24_connection import MISSING, TEAM_OAUTH
+    from kapusta_desktop.services.settings_fields import FIELDS
+
+    if exc.reason == TEAM_OAUTH:
+        return translate(
+            "SyncStatus",
+            "OAuth cannot be shared by a team's desks (a refresh on one desk cuts off the others): "
+            "connect the team through the relay or use a webhook",
+        )
+    labels = {f.key: f.label for f in FIELDS}
+    # The labels are the Settings dialog's own (listed for lupdate in ui/settings_labels.py).
+    names = ", ".join(translate("SettingsField", labels.get(name, name)) for name in exc.fields)
+    if exc.reason == MISSING:
+        if tuple(exc.fields) == (BITRIX24_WEBHOOK,):
+            return translate("SyncStatus", "no webhook saved")
+        return translate("SyncStatus", "OAuth is not set up, missing: %1 (Settings, Bitrix24)").replace("%1", names)
+    return translate("SyncStatus", "not valid: %1 (Settings, Bitrix24)").replace("%1", names)
+
+
 def sync_runtime_from_settings(
     window: Any, bus: EventBus, *, webhook_url: str | None = None, secrets: Any = None,
     profile_root: Path | None = None,
 ) -> SyncRuntime | None:
     """The runtime for this desk's settings, or None (status bar says why) when Bitrix24 is not set up.
 
-    `webhook_url` overrides the keyring (the demo's sandbox). The interval comes from
+    `webhook_url` overrides the keyring (the demo's sandbox). Otherwise `bitrix24.auth_mode` picks the incoming
+    webhook or the OAuth application (services/bitrix24_connection.py: refreshed tokens are saved back to the
+    keyring; calls are then logged through telephony.externalcall.*); a team desk without the relay is refused
+    OAuth, as its desks would invalidate each other's refresh token. The interval comes from
     `sync.interval_seconds`, the VIP amount from the notice rules. In team mode the desk pushes under its own
     name (host + `profile_root`) and shares the team's Bitrix24 request budget (services/team_sync.py); it pulls
     only while it holds the team's pull lease, and then also follows the relay's Bitrix24 events
     (services/team_pull.py).
     """
     from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeConfigError
-    from kapusta_desktop.integrations.bitrix24.auth import WebhookAuth
     from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
-    from kapusta_desktop.secret_store import BITRIX24_WEBHOOK, SecretStore, SecretStoreError
+    from kapusta_desktop.secret_store import SecretStore, SecretStoreError
+    from kapusta_desktop.services.bitrix24_connection import (
+        INVALID,
+        Bitrix24Connection,
+        ConnectionSetupError,
+        bitrix24_connection,
+        webhook_connection,
+    )
     from kapusta_desktop.services.call_logging import push_call_log
     from kapusta_desktop.services.sync.cache import EventRules
     from kapusta_desktop.store.setting_values import get_value
@@ -176,23 +207,22 @@ def sync_runtime_from_settings(
             return None
         if relay is not None and not get_value("bitrix24.enabled", False):
             return None
-    url = webhook_url or (relay.url if relay is not None else None)
-    if url is None:
-        if not get_value("bitrix24.enabled", False):
-            return None
-        if get_value("bitrix24.auth_mode", "webhook") != "webhook":
-            say(
-                "not_configured", translate("SyncStatus", "OAuth sync is not wired yet; use a webhook")
-            )
+    connection: Bitrix24Connection | None = None  # None: through the relay, which holds the portal's connection
+    url = relay.url if relay is not None else ""
+    if relay is None:
+        if webhook_url is None and not get_value("bitrix24.enabled", False):
             return None
         try:
-            url = (secrets or SecretStore()).get(BITRIX24_WEBHOOK)
+            # Webhook or OAuth application, as the settings say; OAuth's refreshed tokens go back to the keyring.
+            connection = (webhook_connection(webhook_url) if webhook_url is not None
+                          else bitrix24_connection(secrets or SecretStore()))
+        except ConnectionSetupError as exc:
+            say("error" if exc.reason == INVALID else "not_configured", setup_error_text(exc))
+            return None
         except SecretStoreError as exc:
             say("error", str(exc))
             return None
-        if not url:
-            say("not_configured", translate("SyncStatus", "no webhook saved"))
-            return None
+        url = connection.portal_url
     try:
         vip = NoticeConfig.from_json(get_value("notices.config")).vip_amount_threshold
     except NoticeConfigError:
@@ -207,10 +237,13 @@ def sync_runtime_from_settings(
         say("error", str(exc))
         return None
     # Through the relay, the relay's one client keeps the team's budget; here only the desk's token is needed.
-    client = relay.bitrix24_client() if relay is not None else Bitrix24Client(WebhookAuth(url), limiter=team.limiter)
+    client = (relay.bitrix24_client() if connection is None
+              else Bitrix24Client(connection.auth, limiter=team.limiter))
+    # Calls are logged as the connection allows: telephony.externalcall.* with OAuth, a CRM activity by webhook
+    # (the relay holds a webhook).
     engine = SyncEngine(client, bus, interval=float(get_value("sync.interval_seconds", 30)),
                         rules=EventRules(vip_amount=vip), call_logger=push_call_log, worker_id=team.worker_id,
-                        pull_gate=team.lease)
+                        pull_gate=team.lease, connection_kind=connection.kind if connection is not None else "webhook")
     runtime = SyncRuntime(window, bus, engine)
     runtime.team = team
     if team.database_url is not None:
