@@ -360,7 +360,9 @@ RU: dict[str, str] = {
     "deals": "сделки",
     "tasks": "задачи",
     "leads": "лиды",
-    "OAuth sync is not wired yet; use a webhook": "Синхронизация через OAuth пока не подключена; используйте вебхук",
+    "OAuth cannot be shared by a team's desks (a refresh on one desk cuts off the others): connect the team through the relay or use a webhook": "Одно OAuth-приложение нельзя делить между рабочими местами команды (обновление токена на одном отключает остальные): подключите команду через ретранслятор или используйте вебхук",
+    "OAuth is not set up, missing: %1 (Settings, Bitrix24)": "OAuth не настроен, не заполнено: %1 (Настройки, Битрикс24)",
+    "not valid: %1 (Settings, Bitrix24)": "неверное значение: %1 (Настройки, Битрикс24)",
     "no webhook saved": "вебхук не сохранён",
     # settings
     "Settings": "Настройки",

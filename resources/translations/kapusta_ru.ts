@@ -2263,12 +2263,22 @@ to connect Bitrix24, Mango and Telegram:</source>
         <translation>Синхронизация: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="185" />
-        <source>OAuth sync is not wired yet; use a webhook</source>
-        <translation>Синхронизация через OAuth пока не подключена; используйте вебхук</translation>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="151" />
+        <source>OAuth cannot be shared by a team's desks (a refresh on one desk cuts off the others): connect the team through the relay or use a webhook</source>
+        <translation>Одно OAuth-приложение нельзя делить между рабочими местами команды (обновление токена на одном отключает остальные): подключите команду через ретранслятор или используйте вебхук</translation>
     </message>
     <message>
-        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="194" />
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="162" />
+        <source>OAuth is not set up, missing: %1 (Settings, Bitrix24)</source>
+        <translation>OAuth не настроен, не заполнено: %1 (Настройки, Битрикс24)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="163" />
+        <source>not valid: %1 (Settings, Bitrix24)</source>
+        <translation>неверное значение: %1 (Настройки, Битрикс24)</translation>
+    </message>
+    <message>
+        <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="161" />
         <source>no webhook saved</source>
         <translation>вебхук не сохранён</translation>
     </message>

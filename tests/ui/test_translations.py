@@ -190,3 +190,13 @@ def test_new_views_read_russian(russian: QApplication) -> None:
     assert QCoreApplication.translate("CalcLinesModel", "VAT") == "НДС"
     assert QCoreApplication.translate("SettingsDialog", "Settings") == "Настройки"
     assert QCoreApplication.translate("Validation", "Enter the tender number.") == "Введите номер тендера."
+
+
+def test_oauth_set_up_errors_read_russian(russian: QApplication) -> None:
+    from kapusta_desktop.services.bitrix24_connection import MISSING, TEAM_OAUTH, ConnectionSetupError
+    from kapusta_desktop.ui.sync_adapter import setup_error_text
+
+    missing = setup_error_text(ConnectionSetupError(MISSING, "missing", ("bitrix24.client_secret",)))
+    assert missing == "OAuth не настроен, не заполнено: Ключ приложения (client_secret) (Настройки, Битрикс24)"
+    assert "ретранслятор" in setup_error_text(ConnectionSetupError(TEAM_OAUTH, "team"))
+    assert setup_error_text(ConnectionSetupError(MISSING, "no", ("bitrix24.webhook_url",))) == "вебхук не сохранён"
