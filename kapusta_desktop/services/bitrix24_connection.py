@@ -72,6 +72,11 @@ def _label(name: str) -> str:
     return next((f.label for f in FIELDS if f.key == name), name)
 
 
+def token_server_url() -> str:
+    """Where OAuth tokens are refreshed: Bitrix24's server, or KAPUSTA_BITRIX24_OAUTH_URL (the sandbox's)."""
+    return os.environ.get(OAUTH_URL_ENV, "").strip() or DEFAULT_OAUTH_URL
+
+
 def webhook_connection(url: str) -> Bitrix24Connection:
     try:
         auth = WebhookAuth(url)
@@ -122,7 +127,7 @@ def bitrix24_connection(secrets: Secrets, *, get_setting: Any = None, team: bool
         values[PORTAL_URL], access_token=values[ss.BITRIX24_ACCESS_TOKEN],
         refresh_token=values[ss.BITRIX24_REFRESH_TOKEN], client_id=values[CLIENT_ID],
         client_secret=values[ss.BITRIX24_CLIENT_SECRET],
-        oauth_url=oauth_url or os.environ.get(OAUTH_URL_ENV, "").strip() or DEFAULT_OAUTH_URL,
+        oauth_url=oauth_url or token_server_url(),
         on_refresh=TokenSaver(secrets),
     )
     return Bitrix24Connection(auth, auth.portal_origin)

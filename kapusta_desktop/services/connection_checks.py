@@ -35,16 +35,35 @@ def _bitrix24_client(values: dict[str, Any]) -> Any:
     from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
 
     if values.get("bitrix24.auth_mode") == "oauth":
+        from kapusta_desktop.services.bitrix24_connection import token_server_url
+
         auth: Any = OAuthAuth(
             values["bitrix24.portal_url"],
             access_token=values["bitrix24.access_token"],
             refresh_token=values["bitrix24.refresh_token"],
             client_id=values["bitrix24.client_id"],
             client_secret=values["bitrix24.client_secret"],
+            oauth_url=token_server_url(),
+            on_refresh=_keep_saved_pair(values["bitrix24.refresh_token"]),
         )
     else:
         auth = WebhookAuth(values["bitrix24.webhook_url"])
     return Bitrix24Client(auth, max_retries=1)
+
+
+def _keep_saved_pair(tested_refresh_token: str) -> Any:
+    """A test that refreshed the saved tokens saves the rotated pair: Bitrix24 has just invalidated the old
+    refresh token, and the sync would otherwise find a dead one at its next start. Typed, unsaved tokens stay
+    the admin's to save."""
+    from kapusta_desktop.secret_store import BITRIX24_REFRESH_TOKEN, SecretStore
+    from kapusta_desktop.services.bitrix24_connection import TokenSaver
+
+    async def on_refresh(tokens: Any) -> None:
+        secrets = SecretStore()
+        if secrets.get(BITRIX24_REFRESH_TOKEN) == tested_refresh_token:
+            await TokenSaver(secrets)(tokens)
+
+    return on_refresh
 
 
 async def check_bitrix24(values: dict[str, Any]) -> Bitrix24Check:

@@ -227,3 +227,17 @@ async def test_sync_command_uses_the_oauth_connection(
     secrets.delete(ss.BITRIX24_ACCESS_TOKEN)
     with pytest.raises(ValueError, match=r"OAuth access token \(bitrix24.access_token\).*config set --secret"):
         await command._sync(args, temp_profile)
+
+
+async def test_the_settings_test_button_keeps_the_saved_pair_alive(db: Any, portal: Bitrix24Sandbox) -> None:
+    from kapusta_desktop.services.connection_checks import check_bitrix24
+
+    secrets = SecretStore()
+    access, refresh = _oauth_settings(portal, secrets)
+    portal.expire_tokens()  # an admin presses "Test" an hour later: the check refreshes the saved tokens
+    values = {"bitrix24.auth_mode": "oauth", "bitrix24.portal_url": portal.base_url,
+              "bitrix24.client_id": portal.client_id, ss.BITRIX24_CLIENT_SECRET: portal.client_secret,
+              ss.BITRIX24_ACCESS_TOKEN: access, ss.BITRIX24_REFRESH_TOKEN: refresh}
+    assert (await check_bitrix24(values)).user_id == "1"
+    assert portal.stats.token_refreshes == 1 and refresh not in portal.refresh_tokens
+    assert secrets.get(ss.BITRIX24_REFRESH_TOKEN) in portal.refresh_tokens  # the sync starts from the live pair
