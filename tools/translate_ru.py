@@ -347,7 +347,7 @@ RU: dict[str, str] = {
     "No conflicts: the cache and Bitrix24 agree.": "Конфликтов нет: данные совпадают с Битрикс24.",
     "syncing…": "синхронизация…",
     "refused: %1": "отказ: %1",
-    "check the webhook": "проверьте вебхук",
+    "check the Bitrix24 connection in Settings": "проверьте подключение к Битрикс24 в настройках",
     "not synced yet": "ещё не синхронизировано",
     "offline, %1 waiting": "нет связи, ждут отправки: %1",
     "online, %1 refused": "на связи, отклонено: %1",

@@ -59,7 +59,7 @@ def status_text(status: SyncStatus) -> tuple[str, str]:
     if status.running:
         return "connecting", translate("SyncStatus", "syncing…")
     if status.refused:
-        reason = status.last_error or translate("SyncStatus", "check the webhook")
+        reason = status.last_error or translate("SyncStatus", "check the Bitrix24 connection in Settings")
         return "error", translate("SyncStatus", "refused: %1").replace("%1", reason)
     if status.online is None:
         return "connecting", translate("SyncStatus", "not synced yet")

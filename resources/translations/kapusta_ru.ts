@@ -2219,8 +2219,8 @@ to connect Bitrix24, Mango and Telegram:</source>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="62" />
-        <source>check the webhook</source>
-        <translation>проверьте вебхук</translation>
+        <source>check the Bitrix24 connection in Settings</source>
+        <translation>проверьте подключение к Битрикс24 в настройках</translation>
     </message>
     <message>
         <location filename="../../kapusta_desktop/ui/sync_adapter.py" line="63" />
