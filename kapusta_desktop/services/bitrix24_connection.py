@@ -129,8 +129,25 @@ def bitrix24_connection(secrets: Secrets, *, get_setting: Any = None, team: bool
         client_secret=values[ss.BITRIX24_CLIENT_SECRET],
         oauth_url=oauth_url or token_server_url(),
         on_refresh=TokenSaver(secrets),
+        stored=StoredPair(secrets),
     )
     return Bitrix24Connection(auth, auth.portal_origin)
+
+
+class StoredPair:
+    """OAuthAuth's `stored`: the pair in the keyring now (another process of this desk may have rotated it)."""
+
+    def __init__(self, secrets: Secrets) -> None:
+        self.secrets = secrets
+
+    async def __call__(self) -> OAuthTokens | None:
+        return await asyncio.to_thread(self._read)
+
+    def _read(self) -> OAuthTokens | None:
+        access, refresh = self.secrets.get(ss.BITRIX24_ACCESS_TOKEN), self.secrets.get(ss.BITRIX24_REFRESH_TOKEN)
+        if not access or not refresh:
+            return None
+        return OAuthTokens(access_token=access, refresh_token=refresh)
 
 
 class TokenSaver:

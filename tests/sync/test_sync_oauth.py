@@ -241,3 +241,23 @@ async def test_the_settings_test_button_keeps_the_saved_pair_alive(db: Any, port
     assert (await check_bitrix24(values)).user_id == "1"
     assert portal.stats.token_refreshes == 1 and refresh not in portal.refresh_tokens
     assert secrets.get(ss.BITRIX24_REFRESH_TOKEN) in portal.refresh_tokens  # the sync starts from the live pair
+
+
+async def test_two_processes_of_one_desk_share_the_rotated_pair_instead_of_killing_it(
+    db: Any, portal: Bitrix24Sandbox
+) -> None:
+    """The console and a scheduled `sync` start from the same saved pair; the first to meet expired_token
+    refreshes, the second takes the pair the first saved rather than spending a refresh token that is gone."""
+    secrets = SecretStore()
+    _oauth_settings(portal, secrets)
+    console, cron = bitrix24_connection(secrets), bitrix24_connection(secrets)
+    portal.expire_tokens()
+    clients = [Bitrix24Client(c.auth, limits=FAST, max_retries=0) for c in (console, cron)]
+    try:
+        assert (await clients[0].call("user.current"))["ID"]  # refreshes and saves the new pair
+        assert (await clients[1].call("user.current"))["ID"]  # finds that pair saved: no refresh, no invalid_grant
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert portal.stats.token_refreshes == 1
+    assert cron.auth.access_token == console.auth.access_token == secrets.get(ss.BITRIX24_ACCESS_TOKEN)

@@ -110,6 +110,9 @@ class OAuthTokens:
 
 
 RefreshCallback = Callable[[OAuthTokens], Awaitable[None] | None]
+# Where the pair is kept (the keyring): read before refreshing, since another process of this desk (the console
+# and a scheduled `kapusta-desktop sync`) may have refreshed already, which made our refresh token worthless.
+StoredTokens = Callable[[], Awaitable[OAuthTokens | None]]
 
 
 class OAuthAuth:
@@ -123,7 +126,7 @@ class OAuthAuth:
 
     def __init__(self, portal_url: str, *, access_token: str, refresh_token: str, client_id: str,
                  client_secret: str, oauth_url: str = DEFAULT_OAUTH_URL,
-                 on_refresh: RefreshCallback | None = None) -> None:
+                 on_refresh: RefreshCallback | None = None, stored: StoredTokens | None = None) -> None:
         parts = urlsplit(portal_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("portal_url must look like https://PORTAL")
@@ -136,6 +139,7 @@ class OAuthAuth:
         self._client_secret = client_secret
         self.oauth_url = oauth_url
         self._on_refresh = on_refresh
+        self._stored = stored
         self._lock = asyncio.Lock()
         self.refresh_count = 0
 
@@ -153,11 +157,26 @@ class OAuthAuth:
     def moved(self, origin: str) -> None:
         self._origin = origin
 
+    async def _adopt_stored(self) -> bool:
+        assert self._stored is not None
+        try:
+            stored = await self._stored()
+        except Exception:  # the store cannot be read now: refresh with what we hold, as before
+            return False
+        if stored is None or not stored.access_token or stored.access_token == self.access_token:
+            return False
+        register_secret(stored.access_token)
+        register_secret(stored.refresh_token)
+        self.access_token, self.refresh_token = stored.access_token, stored.refresh_token
+        return True
+
     async def refresh(self, http: httpx.AsyncClient, used_token: str) -> None:
         """Exchange the refresh token; a no-op when another call already refreshed `used_token`."""
         async with self._lock:
             if self.access_token != used_token:
                 return
+            if self._stored is not None and await self._adopt_stored():
+                return  # another process of this desk refreshed: its pair is the live one
             params = {
                 "grant_type": "refresh_token",
                 "client_id": self.client_id,
