@@ -46,7 +46,6 @@ from kapusta_desktop.services.editing import (
     NotFoundError,
     PhoneInput,
     ValidationError,
-    default_phone_normaliser,
 )
 from kapusta_desktop.store.models import (
     CalculationGroup,
@@ -55,12 +54,12 @@ from kapusta_desktop.store.models import (
     Deal,
     DealContact,
     GuardCalcLine,
-    Phone,
     Pipeline,
     Stage,
     Tender,
     UserManager,
 )
+from kapusta_desktop.store.phone_index import find_owners
 from kapusta_desktop.store.setting_values import get_value
 
 log = logging.getLogger(__name__)
@@ -198,14 +197,6 @@ PhoneFinder = Callable[[str, str], list[int]]
 
 def find_phone_owners(number_text: str, owner_type: str) -> list[int]:
     """Ids of cached owners of `owner_type` with this number, through the phone index."""
-    try:
-        from kapusta_desktop.store.phone_index import find_owners
-    except ImportError:  # the phone index module is being written in parallel: one probe on Phone.e164
-        norm = default_phone_normaliser(number_text)
-        if norm is None or not norm.e164:
-            return []
-        query = Phone.select(Phone.owner_id).where((Phone.e164 == norm.e164) & (Phone.owner_type == owner_type))
-        return [p.owner_id for p in query]
     return [owner_id for kind, owner_id, _phone in find_owners(number_text) if kind == owner_type]
 
 
