@@ -29,7 +29,7 @@ test: $(VENV)/.stamp-dev
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev
-	$(BIN)/ruff check kapusta_desktop tests bench
+	$(BIN)/ruff check kapusta_desktop tests bench tools
 
 bench: $(VENV)/.stamp-dev
 	@for b in bench/*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
