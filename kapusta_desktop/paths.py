@@ -48,7 +48,10 @@ class Profile:
 
     @property
     def database_url(self) -> str | None:
-        """A shared database (team mode) overrides the profile's SQLite file."""
+        """A shared database (team mode) overrides the profile's SQLite file; never the demo's, whose sample
+        portal, sandbox settings and reset would otherwise land in the team's database."""
+        if self.demo:
+            return None
         return os.environ.get(DATABASE_URL_ENV) or None
 
     def ensure(self) -> Profile:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kapusta_desktop.logs import setup_logging, shutdown_logging
-from kapusta_desktop.paths import PROFILE_ENV, Profile, resolve_profile
+from kapusta_desktop.paths import DATABASE_URL_ENV, PROFILE_ENV, Profile, resolve_profile
 from kapusta_desktop.redact import redact, register_secret
 
 
@@ -26,6 +26,12 @@ def test_demo_profile_is_separate(tmp_path: Path) -> None:
     real = resolve_profile(tmp_path)
     demo = resolve_profile(tmp_path, demo=True)
     assert demo.root != real.root and demo.demo and demo.root.parent == real.root
+
+
+def test_demo_never_opens_the_team_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgresql://team@db/kapusta")
+    assert resolve_profile(tmp_path).database_url == "postgresql://team@db/kapusta"
+    assert resolve_profile(tmp_path, demo=True).database_url is None  # the demo keeps its own throw-away file
 
 
 @pytest.mark.parametrize(
