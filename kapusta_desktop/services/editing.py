@@ -167,6 +167,12 @@ def _clean(text: str | None) -> str:
     return (text or "").strip()
 
 
+def deal_contact_ids(deal_id: int) -> list[int]:
+    """The deal's contacts in their order (the first is the primary one)."""
+    q = DealContact.select(DealContact.contact).where(DealContact.deal == deal_id).order_by(DealContact.sort)
+    return [link.contact_id for link in q]
+
+
 class EditingService:
     """Create and update cached CRM records; every save queues its push to Bitrix24."""
 
@@ -222,7 +228,7 @@ class EditingService:
         }
         with self._db.atomic():
             deal, changed, created = self._apply(Deal, deal_id, values)
-            old_contacts = [] if created else self._deal_contact_ids(deal.id)
+            old_contacts = [] if created else deal_contact_ids(deal.id)
             if old_contacts != contact_ids:
                 self._note_base(deal, "contacts", old_contacts, created)
                 DealContact.delete().where(DealContact.deal == deal.id).execute()
@@ -231,11 +237,6 @@ class EditingService:
                 changed.append("contacts")
             self._finish(deal, "deal", changed, created, {})
         return deal
-
-    @staticmethod
-    def _deal_contact_ids(deal_id: int) -> list[int]:
-        q = DealContact.select(DealContact.contact).where(DealContact.deal == deal_id).order_by(DealContact.sort)
-        return [link.contact_id for link in q]
 
     @staticmethod
     def _parse_amount(raw: Decimal | str | int, errors: dict[str, str]) -> Decimal:

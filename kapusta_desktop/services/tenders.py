@@ -46,13 +46,13 @@ from kapusta_desktop.services.editing import (
     NotFoundError,
     PhoneInput,
     ValidationError,
+    deal_contact_ids,
 )
 from kapusta_desktop.store.models import (
     CalculationGroup,
     Company,
     Contact,
     Deal,
-    DealContact,
     GuardCalcLine,
     Pipeline,
     Stage,
@@ -547,19 +547,13 @@ class TenderService:
 
     @staticmethod
     def _deal_input(deal: Deal, **override: object) -> DealInput:
-        contact_ids = [
-            link.contact_id
-            for link in DealContact.select(DealContact.contact)
-            .where(DealContact.deal == deal.id)
-            .order_by(DealContact.sort)
-        ]
         values: dict[str, object] = dict(
             title=deal.title,
             stage_id=deal.stage_id,
             amount=Decimal(deal.amount),
             currency=deal.currency,
             company_id=deal.company_id,
-            contact_ids=contact_ids,
+            contact_ids=deal_contact_ids(deal.id),
             responsible_id=deal.responsible_id,
             comment=deal.comment,
         )

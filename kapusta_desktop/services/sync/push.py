@@ -32,12 +32,12 @@ from kapusta_desktop.domain.sync_state import SyncState
 from kapusta_desktop.integrations.bitrix24 import mapping as m
 from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
 from kapusta_desktop.integrations.bitrix24.errors import Bitrix24Error, NotFound
+from kapusta_desktop.services.editing import deal_contact_ids
 from kapusta_desktop.services.sync.cache import MODELS, canonical_row, learn_item_ids, now_utc
 from kapusta_desktop.store.models import (
     Company,
     Contact,
     Deal,
-    DealContact,
     Email,
     OutboxEntry,
     Phone,
@@ -267,9 +267,7 @@ class Pusher:
             kw["deleted_email_items"] = deleted_emails
             multi = multi or bool(kw["emails"])
         if "contacts" in names and spec.entity_type == "deal":
-            ids = [link.contact_id for link in DealContact.select(DealContact.contact)
-                   .where(DealContact.deal == row.id).order_by(DealContact.sort)]
-            kw["contact_ids"] = [self._remote_ref(m.REF_CONTACT_BINDING, cid) for cid in ids]
+            kw["contact_ids"] = [self._remote_ref(m.REF_CONTACT_BINDING, cid) for cid in deal_contact_ids(row.id)]
         if spec.entity_type == "company" and "site" in values and not create:
             kw["web_item_id"] = row.site_item_id  # change that item rather than add another
         if spec.entity_type == "company" and values.get("site"):
