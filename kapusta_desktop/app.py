@@ -288,7 +288,11 @@ class Desk:
     def needs_welcome(self) -> bool:
         if self.profile.demo:
             return self.options.home is not None  # the demo standing in for an unconnected desk
-        return not portal_configured()
+        if portal_configured():
+            return False
+        if team_database_url() is not None:
+            log.info("team mode: no Bitrix24 portal is configured for the team yet; the shared cache opens anyway")
+        return True
 
     def show_welcome(self) -> None:
         from kapusta_desktop.ui.welcome import WelcomeDialog
@@ -462,16 +466,13 @@ def run_gui(args: argparse.Namespace, options: DeskOptions | None = None) -> int
     profile: Profile | None = resolve_profile(args.profile, demo=args.demo).ensure()
     setup_logging(profile, args.log_level)
     log.info("KAPUSTA desktop %s starting on profile %s", __version__, profile.root)
-    if not args.demo:
+    # A team desk (KAPUSTA_DATABASE_URL) is never stood in for: its calls and cache are real even before the
+    # team's portal is connected (the welcome screen still says so), so the shared database is not opened twice.
+    if not args.demo and team_database_url() is None:
         try:
             unconnected = home_without_portal(profile)
         except SchemaTooNewError:
             unconnected = False  # the desk below reports it
-        if unconnected and team_database_url() is not None:
-            # An admin pointed this desk at the team's database: its calls and cache are real even before the
-            # team's portal is connected, so the demo does not stand in for it (the welcome screen still says so).
-            log.info("team mode: no Bitrix24 portal is configured for the team yet; the shared cache opens anyway")
-            unconnected = False
         if unconnected:
             log.info("no Bitrix24 portal is configured on this profile yet: opening the demo")
             options = replace(options, home=profile)
