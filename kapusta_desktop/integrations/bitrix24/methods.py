@@ -59,10 +59,6 @@ class Bitrix24Api:
     async def crm_delete(self, entity: CrmEntity, entity_id: int) -> bool:
         return bool(await self.client.call(f"crm.{entity}.delete", {"id": entity_id}))
 
-    def crm_list_all(self, entity: CrmEntity, *, select: Sequence[str] | None = None,
-                     filter: Mapping[str, Any] | None = None) -> AsyncIterator[list[Row]]:
-        return self.client.list_all(f"crm.{entity}.list", select=select or DEFAULT_SELECT[entity], filter=filter)
-
     def crm_list_modified_since(self, entity: CrmEntity, since: datetime | str, *,
                                 select: Sequence[str] | None = None) -> AsyncIterator[list[Row]]:
         return self.client.list_modified_since(f"crm.{entity}.list", since, select=select or DEFAULT_SELECT[entity])
@@ -81,22 +77,6 @@ class Bitrix24Api:
 
     async def deal_add(self, fields: Mapping[str, Any]) -> int:
         return await self.crm_add("deal", fields)
-
-    async def deal_update(self, deal_id: int, fields: Mapping[str, Any]) -> bool:
-        return await self.crm_update("deal", deal_id, fields)
-
-    async def contact_get(self, contact_id: int) -> Row:
-        return await self.crm_get("contact", contact_id)
-
-    async def company_get(self, company_id: int) -> Row:
-        return await self.crm_get("company", company_id)
-
-    async def lead_get(self, lead_id: int) -> Row:
-        return await self.crm_get("lead", lead_id)
-
-    def lead_list_all(self, *, select: Sequence[str] | None = None,
-                      filter: Mapping[str, Any] | None = None) -> AsyncIterator[list[Row]]:
-        return self.crm_list_all("lead", select=select, filter=filter)
 
     # --- deal <-> contact links ---------------------------------------------------------------
 
@@ -127,11 +107,6 @@ class Bitrix24Api:
         if not result:
             return None
         return _task(result, "tasks.task.get")
-
-    def task_list_all(self, *, filter: Mapping[str, Any] | None = None,
-                      select: Sequence[str] | None = None) -> AsyncIterator[list[Row]]:
-        return self.client.list_all("tasks.task.list", select=select or TASK_SELECT, filter=filter,
-                                    items_key="tasks", result_id_field="id")
 
     # --- users --------------------------------------------------------------------------------
 
@@ -187,21 +162,6 @@ class Bitrix24Api:
         method = "crm.timeline.comment.add"
         fields = {"ENTITY_ID": entity_id, "ENTITY_TYPE": entity_type, "COMMENT": comment}
         return _int_result(await self.client.call(method, {"fields": fields}), method)
-
-    async def activity_add(self, fields: Mapping[str, Any]) -> int:
-        return _int_result(await self.client.call("crm.activity.add", {"fields": dict(fields)}), "crm.activity.add")
-
-    async def call_activity_add(self, *, owner_type_id: int, owner_id: int, responsible_id: int, phone: str,
-                                subject: str, incoming: bool, start: datetime, end: datetime,
-                                completed: bool = True, description: str = "") -> int:
-        """Log a call as a CRM activity (TYPE_ID 2): the webhook-friendly way to record a call."""
-        return await self.activity_add({
-            "OWNER_TYPE_ID": owner_type_id, "OWNER_ID": owner_id, "TYPE_ID": 2,
-            "DIRECTION": 1 if incoming else 2, "SUBJECT": subject, "RESPONSIBLE_ID": responsible_id,
-            "START_TIME": start.isoformat(timespec="seconds"), "END_TIME": end.isoformat(timespec="seconds"),
-            "COMPLETED": "Y" if completed else "N", "DESCRIPTION": description,
-            "COMMUNICATIONS": [{"VALUE": phone, "TYPE": "PHONE"}],
-        })
 
     # --- telephony (OAuth application context only) -------------------------------------------
 

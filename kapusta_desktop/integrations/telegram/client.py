@@ -1,4 +1,4 @@
-"""The one way to the Telegram Bot API: getMe, getChat, getUpdates, sendMessage.
+"""The one way to the Telegram Bot API: getMe, getUpdates, sendMessage (and any method a desk forwards).
 
 The token sits in every URL, so no URL is ever logged or put in an error
 text. Limits and retries live here: sends pass the rate limiter, a connect
@@ -115,9 +115,6 @@ class TelegramClient:
     async def get_me(self) -> dict[str, Any]:
         """The bot itself: the "Test token" button."""
         return await self.call("getMe", {})
-
-    async def get_chat(self, chat_id: str | int) -> dict[str, Any]:
-        return await self.call("getChat", {"chat_id": _chat_param(chat_id)})
 
     async def get_updates(self, offset: int | None = None, limit: int = 100, timeout: int = 0) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"limit": limit, "timeout": timeout}

@@ -16,10 +16,6 @@ Row = dict[str, Any]
 Predicate = Callable[[Row], bool]
 
 
-class FilterError(ValueError):
-    pass
-
-
 def split_key(key: str) -> tuple[str, str]:
     for p in _PREFIXES:
         if key.startswith(p):
