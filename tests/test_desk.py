@@ -16,6 +16,7 @@ from kapusta_desktop.domain.events import MissedCall
 from kapusta_desktop.paths import Profile, resolve_profile
 from kapusta_desktop.services.sync.status import SyncStatus
 from kapusta_desktop.store.db import database_proxy
+from tests.waiting import until
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")
 NO_TRAY = DeskOptions(tray=False, welcome=False)
@@ -40,18 +41,9 @@ def _run(loop: qasync.QEventLoop, body: Callable[[], Coroutine[Any, Any, Any]], 
     return run_until_done(loop, asyncio.wait_for(body(), timeout))  # as run_gui does: Qt's own quit may end exec()
 
 
-async def _until(predicate: Callable[[], bool], timeout: float = 20) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
-
-
 async def _started(desk: Desk) -> asyncio.Task[Profile | None]:
     task = asyncio.ensure_future(desk.run())
-    await _until(lambda: "tray" in desk.built and desk.window.isVisible())
+    await until(lambda: "tray" in desk.built and desk.window.isVisible())
     return task
 
 
@@ -62,7 +54,7 @@ def test_desk_builds_in_order_and_shuts_down_twice(
 
     async def body() -> None:
         task = await _started(desk)
-        await _until(lambda: "integrations" in desk.built)
+        await until(lambda: "integrations" in desk.built)
         assert desk.built == ["store", "secrets+settings", "bus", "services", "window", "tray", "integrations"]
         assert database_proxy.obj is not None
         assert desk.sync is None  # no Bitrix24 configured: no schedule, the status bar says so
@@ -95,15 +87,15 @@ def test_welcome_offers_demo_and_connect(make_desk: Any, qloop: qasync.QEventLoo
 
     async def body() -> Profile | None:
         task = await _started(desk)
-        await _until(lambda: desk.welcome is not None and desk.welcome.isVisible())
+        await until(lambda: desk.welcome is not None and desk.welcome.isVisible())
         desk.welcome.connect_button.click()
-        await _until(lambda: desk.settings_dialog is not None)
+        await until(lambda: desk.settings_dialog is not None)
         dialog = desk.settings_dialog
         assert dialog.isVisible()  # open(), not exec(): the loop keeps running (this coroutine does)
         assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Bitrix24"
         assert not dialog.unlocked  # the admin password comes first
         dialog.close()
-        await _until(lambda: desk.settings_dialog is None)
+        await until(lambda: desk.settings_dialog is None)
         assert not task.done()  # nothing changed: no restart
         desk.show_welcome()
         desk.welcome.demo_button.click()
@@ -124,7 +116,7 @@ def test_demo_standing_in_for_an_unconnected_desk_leads_back_to_connect(
 
     async def body() -> Profile | None:
         task = await _started(desk)
-        await _until(lambda: desk.welcome is not None and desk.welcome.isVisible())
+        await until(lambda: desk.welcome is not None and desk.welcome.isVisible())
         assert not desk.welcome.later_button.isVisible()
         desk.welcome.connect_button.click()
         return await task
@@ -137,7 +129,7 @@ def test_demo_standing_in_for_an_unconnected_desk_leads_back_to_connect(
 
     async def at_home() -> None:
         task = await _started(home)
-        await _until(lambda: home.settings_dialog is not None and home.settings_dialog.isVisible())
+        await until(lambda: home.settings_dialog is not None and home.settings_dialog.isVisible())
         dialog = home.settings_dialog
         assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Bitrix24"
         assert home.welcome is None  # straight to the settings, no second welcome
@@ -207,7 +199,7 @@ def test_demo_fills_its_cache_through_the_real_sync_and_notices_flow(
         task = await _started(desk)
         assert desk.window.demo_label.isVisible()
         assert "DEMO" in desk.window.windowTitle()
-        await _until(lambda: desk.first_sync is not None, timeout=60)
+        await until(lambda: desk.first_sync is not None, timeout=60)
         assert desk.first_sync is not None and desk.first_sync.online
         assert Deal.select().count() == 24  # 6 deals per company, pulled from the sandbox
         assert desk.sandboxes.bitrix24.state is not None
@@ -218,17 +210,17 @@ def test_demo_fills_its_cache_through_the_real_sync_and_notices_flow(
         assert desk.calls.listener is not None
         menu = {a.objectName(): a for a in desk.demo_menu.actions()}
         menu["simulateMissedCall"].trigger()
-        await _until(lambda: any(m.chat_id == DEMO_TEAM_CHAT for m in desk.sandboxes.telegram_messages), 30)
+        await until(lambda: any(m.chat_id == DEMO_TEAM_CHAT for m in desk.sandboxes.telegram_messages), timeout=30)
         assert OutboxEntry.select().count() >= 1  # the notice (and the call log) went through the outbox
         # "Call back" on that missed call: the desk's own Mango client asks the demo PBX, which rings this desk.
         view = desk.calls.missed_view
-        await _until(lambda: view.table.rowCount() > 0, 10)
+        await until(lambda: view.table.rowCount() > 0, timeout=10)
         view.table.selectRow(0)
         view.call_back_button.click()
-        await _until(lambda: "your phone rings first" in view.status.text(), 10)
+        await until(lambda: "your phone rings first" in view.status.text(), timeout=10)
         pbx = desk.sandboxes.pbx
-        await _until(lambda: any(route == "events/call" and status == 200
-                                 for route, _payload, status in pbx.stats.delivered), 15)
+        await until(lambda: any(route == "events/call" and status == 200
+                                for route, _payload, status in pbx.stats.delivered), timeout=15)
         desk.request_quit()
         await task
 

@@ -19,6 +19,7 @@ from kapusta_desktop.ui.record_model import RecordIdRole
 from kapusta_desktop.ui.sync_adapter import SyncRuntime
 from kapusta_desktop.ui.sync_icons import sync_icon
 from tests.sync.helpers import rig
+from tests.waiting import until
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -36,15 +37,6 @@ def window(qtbot: Any, db: Any, temp_profile: Profile) -> MainWindow:
 
 def _run(loop: qasync.QEventLoop, body: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     return loop.run_until_complete(asyncio.wait_for(body(), 60))
-
-
-async def _until(predicate: Callable[[], bool], timeout: float = 20) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
 
 
 def _row_icon_key(window: MainWindow, entity: str, record_id: int) -> int:
@@ -92,15 +84,15 @@ def test_refused_edit_retry_then_discard(qtbot: Any, qloop: qasync.QEventLoop, w
 
             r.sandbox.state.tasks.insert(hidden, task.b24_id)  # the admin gives it back
             runtime.start()  # the schedule: Retry wakes it
-            await _until(lambda: not r.engine.running)
+            await until(lambda: not r.engine.running)
             qtbot.keyClick(window, Qt.Key.Key_R, CTRL_SHIFT)  # Retry from the keyboard
             assert Task.get_by_id(task.id).sync_state == "pending"  # until the woken cycle pushes it
             assert _row_icon_key(window, "task", task.id) == sync_icon("pending").cacheKey()
             assert OutboxEntry.select().where(OutboxEntry.entity_id == task.id,
                                               OutboxEntry.state == "error").count() == 0
-            await _until(lambda: Task.get_by_id(task.id).sync_state == "synced")
+            await until(lambda: Task.get_by_id(task.id).sync_state == "synced")
             assert r.sandbox.state.tasks.get(task.b24_id)["TITLE"] == "Позвонить после обеда"
-            await _until(lambda: _row_icon_key(window, "task", task.id) == sync_icon("synced").cacheKey())
+            await until(lambda: _row_icon_key(window, "task", task.id) == sync_icon("synced").cacheKey())
             await runtime.engine.stop()  # no schedule from here: each step below is awaited
 
             hidden = r.sandbox.state.tasks.delete(task.b24_id)

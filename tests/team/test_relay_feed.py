@@ -7,7 +7,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -25,6 +25,7 @@ from kapusta_desktop.store.models import RelayEvent, SyncCursor
 from kapusta_desktop.store.relay_events import StoredRelayEvent
 from kapusta_desktop.store.relay_feed import APPLICATION_NAME, RelayFeed
 from tests.services.calls_fixtures import build_cache
+from tests.waiting import until
 
 KEY, SALT = "team-key", "team-salt"
 
@@ -50,14 +51,6 @@ async def post_calls(url: str, events: list[dict[str, Any]]) -> None:
             assert r.status_code == 200
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
-
-
 @pytest.mark.anyio
 async def test_a_desk_feed_gets_events_by_notify_and_the_call_desk_pops_up(
     pg_db: peewee.Database, pg_url: str, relay: RelayServer
@@ -73,15 +66,15 @@ async def test_a_desk_feed_gets_events_by_notify_and_the_call_desk_pops_up(
     feed = RelayFeed(pg_url, MangoEventDispatcher(desk.handle), cursor_name="desk-102", poll_seconds=60)
     await feed.start()
     try:
-        await wait_for(feed.connected.is_set)
+        await until(feed.connected.is_set)
         started = asyncio.get_running_loop().time()
         await post_calls(relay.url, [call_event(1)])
-        await wait_for(lambda: len(rung) == 1, timeout=5)
+        await until(lambda: len(rung) == 1, timeout=5)
         assert asyncio.get_running_loop().time() - started < 2.0
         assert rung[0].extension == "102" and rung[0].entry_id == "entry-1"
         assert rung[0].card.best is not None and rung[0].card.best.name == "Сергеев Пётр"
         await post_calls(relay.url, [call_event(1, seq=2, state="Disconnected")])
-        await wait_for(lambda: len(ended) == 1, timeout=5)
+        await until(lambda: len(ended) == 1, timeout=5)
     finally:
         await feed.stop()
     assert SyncCursor.get(SyncCursor.name == "relay_feed:desk-102").value == str(feed.applied_id)
@@ -96,9 +89,9 @@ async def test_a_stopped_desk_catches_up_after_restart_missing_nothing_and_repea
     feed = RelayFeed(pg_url, got.append, cursor_name="desk-7", poll_seconds=60)
     await post_calls(relay.url, [call_event(0)])  # before the desk ever joined: not replayed
     await feed.start()
-    await wait_for(feed.connected.is_set)
+    await until(feed.connected.is_set)
     await post_calls(relay.url, [call_event(1)])
-    await wait_for(lambda: len(got) == 1)
+    await until(lambda: len(got) == 1)
     await feed.stop()
 
     await post_calls(relay.url, [call_event(n) for n in range(2, 12)])  # while the desk is offline
@@ -106,9 +99,9 @@ async def test_a_stopped_desk_catches_up_after_restart_missing_nothing_and_repea
     again = RelayFeed(pg_url, got.append, cursor_name="desk-7", poll_seconds=60)
     await again.start()
     try:
-        await wait_for(lambda: len(got) == 11)
+        await until(lambda: len(got) == 11)
         await post_calls(relay.url, [call_event(n) for n in range(12, 15)])
-        await wait_for(lambda: len(got) == 14)
+        await until(lambda: len(got) == 14)
         await asyncio.sleep(0.2)  # nothing more arrives
     finally:
         await again.stop()
@@ -125,16 +118,16 @@ async def test_a_feed_survives_a_dropped_connection(pg_db: peewee.Database, pg_u
     feed = RelayFeed(pg_url, got.append, cursor_name="desk-drop", poll_seconds=60)
     await feed.start()
     try:
-        await wait_for(feed.connected.is_set)
+        await until(feed.connected.is_set)
         admin = psycopg2.connect(pg_url)
         admin.autocommit = True
         with admin.cursor() as cur:  # the server drops the desk's LISTEN connection
             cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE application_name = %s AND datname = current_database()", (APPLICATION_NAME,))
         admin.close()
-        await wait_for(lambda: not feed.connected.is_set(), timeout=5)
+        await until(lambda: not feed.connected.is_set(), timeout=5)
         await post_calls(relay.url, [call_event(n) for n in range(3)])  # sent while the desk reconnects
-        await wait_for(lambda: len(got) == 3, timeout=10)
+        await until(lambda: len(got) == 3, timeout=10)
     finally:
         await feed.stop()
     assert [e.call_id for e in got] == ["call-0", "call-1", "call-2"]
@@ -199,7 +192,7 @@ async def test_a_relay_killed_mid_stream_loses_no_event_that_got_a_200(pg_db: pe
     assert stored == {(e["call_id"], e["seq"]) for e in events}
     assert RelayEvent.select().count() == len(events)
     try:
-        await wait_for(lambda: len(got) == len(events), timeout=10)
+        await until(lambda: len(got) == len(events), timeout=10)
     finally:
         await feed.stop()
     legs = [(e.call_id, e.seq) for e in got if isinstance(e, CallEvent)]
@@ -223,7 +216,7 @@ async def test_a_call_to_102_pops_up_on_the_desk_of_102_only(
     try:
         await post_calls(relay.url, [call_event(1, ext="102"), call_event(2, ext="101"), call_event(3, ext="105")])
         top = RelayEvent.select(peewee.fn.MAX(RelayEvent.id)).scalar()
-        await wait_for(lambda: all(f.applied_id == top for f in feeds))
+        await until(lambda: all(f.applied_id == top for f in feeds))
     finally:
         for feed in feeds:
             await feed.stop()
@@ -239,10 +232,10 @@ async def test_an_event_too_big_for_a_notification_is_read_from_the_table(
     feed = RelayFeed(pg_url, got.append, cursor_name="desk-big", poll_seconds=60)
     await feed.start()
     try:
-        await wait_for(feed.connected.is_set)
+        await until(feed.connected.is_set)
         big = dict(call_event(2), sip_call_id="x" * 9000)  # NOTIFY then carries only the id
         await post_calls(relay.url, [call_event(1), big, call_event(3)])
-        await wait_for(lambda: len(got) == 3, timeout=5)
+        await until(lambda: len(got) == 3, timeout=5)
     finally:
         await feed.stop()
     assert [e.call_id for e in got] == ["call-1", "call-2", "call-3"]
@@ -284,7 +277,7 @@ async def test_a_callback_outcome_reaches_only_the_desk_that_dialled(
             form = signed_form(KEY, SALT, {"command_id": "cmd-101", "result": 1000})
             assert (await client.post(f"{relay.url}/mango/result/callback", data=form)).status_code == 200
         top = RelayEvent.select(peewee.fn.MAX(RelayEvent.id)).scalar()
-        await wait_for(lambda: all(f.applied_id == top for f in feeds))
+        await until(lambda: all(f.applied_id == top for f in feeds))
     finally:
         for feed in feeds:
             await feed.stop()

@@ -8,7 +8,6 @@ and is not made twice.
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 import httpx
@@ -25,15 +24,9 @@ from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.models import CallRecord, OutboxEntry, RelayEvent, Task
 from kapusta_desktop.store.relay_feed import load_cursor, save_cursor
 from tests.services.calls_fixtures import build_cache
+from tests.waiting import until
 
 KEY, SALT = "replay-key", "replay-salt"
-
-
-async def wait_for(condition: object, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():  # type: ignore[operator]
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 @pytest.mark.anyio
@@ -75,7 +68,7 @@ async def test_events_replayed_after_a_crash_before_the_cursor_save_change_nothi
                                                   data=pbx_form(KEY, SALT, event.payload))
                             assert r.status_code == 200
                 top = RelayEvent.select(peewee.fn.MAX(RelayEvent.id)).scalar()
-                await wait_for(lambda feed=feed, top=top: feed.applied_id == top)
+                await until(lambda feed=feed, top=top: feed.applied_id == top)
                 assert feed.delivered == len(events)  # the second run really got them all again
             finally:
                 await feed.stop()

@@ -7,7 +7,7 @@ checks (nothing injected) on the running asyncio loop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -29,6 +29,7 @@ from kapusta_desktop.services.relay_settings import team_settings_applier
 from kapusta_desktop.services.settings import SettingsService
 from kapusta_desktop.store.relay_desks import add_desk, revoke_desk
 from kapusta_desktop.ui.settings_dialog import SettingsDialog
+from tests.waiting import until
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -66,15 +67,9 @@ def _dialog(qtbot: Any, relay: RelayServer, token: str) -> SettingsDialog:
     return dialog
 
 
-async def _until(predicate: Callable[[], bool]) -> None:
-    async with asyncio.timeout(10):
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-
 async def _check(dialog: SettingsDialog, name: str) -> str:
     dialog.start_check(name)
-    await _until(lambda: name not in dialog._tasks)
+    await until(lambda: name not in dialog._tasks)
     return dialog.results[name].text()
 
 
@@ -90,7 +85,7 @@ async def test_an_admin_desk_tests_each_service_through_the_relay_and_replaces_t
 ) -> None:
     async with relay_with(pg_db, pg_url, telegram=True) as (relay, relay_secrets):
         dialog = _dialog(qtbot, relay, add_desk(pg_db, "boss", admin=True))
-        await _until(lambda: "relay" not in dialog._tasks)
+        await until(lambda: "relay" not in dialog._tasks)
         assert dialog.results["relay"].text() == (
             "Relay OK: desk “boss”, admin desk: yes; forwarding: Bitrix24, Telegram, Mango Office"
         )
@@ -117,7 +112,7 @@ async def test_a_plain_desk_sees_the_tokens_held_and_is_told_what_the_relay_does
     async with relay_with(pg_db, pg_url, telegram=False) as (relay, _secrets):
         token = add_desk(pg_db, "desk-102")
         dialog = _dialog(qtbot, relay, token)
-        await _until(lambda: dialog.relay_desk is not None)
+        await until(lambda: dialog.relay_desk is not None)
         assert "admin desk: no" in dialog.results["relay"].text()
         for key in (ss.BITRIX24_WEBHOOK, ss.TELEGRAM_TOKEN, ss.MANGO_API_SALT):
             assert not _edit(dialog, key).isEnabled() and _edit(dialog, key).placeholderText() == "held by the relay"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx
 import peewee
@@ -18,6 +18,7 @@ from kapusta_desktop.store.db import close_db, init_db, open_database
 from kapusta_desktop.store.setting_values import set_value
 from kapusta_desktop.ui.calls_wiring import CallsRuntime
 from tests.services.calls_fixtures import build_cache
+from tests.waiting import until
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")
 KEY, SALT = "team-key", "team-salt"
@@ -57,7 +58,7 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
     await runtime.start()  # no Mango key/salt on the desk: team mode does not need them
     try:
         assert runtime.listener is None and runtime.team_feed is not None
-        await _until(runtime.team_feed.connected.is_set)
+        await until(runtime.team_feed.connected.is_set)
         runtime._watch_feed()  # what its 2 s timer does
         assert window.states[-1][:2] == ("mango", "online") and "PostgreSQL" in window.states[-1][2]
         appeared = {"entry_id": "e-1", "call_id": "c-1", "seq": 1, "call_state": "Appeared", "location": "abonent",
@@ -78,13 +79,6 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
     assert runtime.team_feed is None
 
 
-async def _until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.02)
-
-
 @pytest.mark.anyio
 async def test_the_status_bar_says_when_the_team_feed_is_cut_off_and_when_it_is_back(
     pg: peewee.Database, pg_url: str, qtbot  # type: ignore[no-untyped-def]
@@ -101,7 +95,7 @@ async def test_the_status_bar_says_when_the_team_feed_is_cut_off_and_when_it_is_
     try:
         feed = runtime.team_feed
         assert feed is not None
-        await _until(feed.connected.is_set)
+        await until(feed.connected.is_set)
         runtime._watch_feed()
         assert window.states[-1][1] == "online"
         admin = psycopg2.connect(pg_url)
@@ -110,11 +104,11 @@ async def test_the_status_bar_says_when_the_team_feed_is_cut_off_and_when_it_is_
             cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
                         (APPLICATION_NAME,))
         admin.close()
-        await _until(lambda: not feed.connected.is_set())
+        await until(lambda: not feed.connected.is_set())
         runtime._watch_feed()
         system, state, text = window.states[-1]
         assert (system, state) == ("mango", "error") and "reconnecting" in text
-        await _until(feed.connected.is_set)  # it comes back by itself and catches up
+        await until(feed.connected.is_set)  # it comes back by itself and catches up
         runtime._watch_feed()
         assert window.states[-1][1] == "online"
         shown = len(window.states)

@@ -26,7 +26,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from kapusta_desktop.sandbox.mango.sender import pbx_form, play
 from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.models import CallRecord, Company, Contact, OutboxEntry, RelayEvent, UserManager
 from tests.services.calls_fixtures import add_phone
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY, SALT = "e2e-mango-key-0123456789", "e2e-mango-salt-0123456789"
@@ -123,14 +124,6 @@ async def team(tmp_path: Path) -> AsyncIterator[Team]:
         yield crew
     finally:
         await crew.close()
-
-
-async def until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        await asyncio.sleep(0.02)
 
 
 async def start_relay(team: Team, db_url: str, name: str) -> tuple[Child, str]:

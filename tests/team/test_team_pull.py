@@ -5,8 +5,7 @@ loopback HTTP against the Bitrix24 sandbox."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +32,7 @@ from kapusta_desktop.services.team_sync import team_sync
 from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.models import Company, Deal, DealContact, OutboxEntry
 from kapusta_desktop.store.pull_lease import PullLease
+from tests.waiting import until
 
 TOKEN = "b24-app-token-team-pull"
 WEBHOOK = "https://portal.bitrix24.ru/rest/1/abcdef/"
@@ -70,15 +70,6 @@ async def team(pg_url: str, sb: Bitrix24Sandbox, names: tuple[str, ...]) -> Asyn
 
 def list_requests(desk: Desk) -> int:
     return sum(n for method, n in desk.client.stats.methods.items() if method == "batch" or method.endswith(".list"))
-
-
-async def until(check: Callable[[], bool], what: str, timeout: float = 5.0) -> float:
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.01)
-    return time.monotonic() - started
 
 
 @pytest.mark.anyio

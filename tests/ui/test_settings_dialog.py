@@ -19,6 +19,7 @@ from kapusta_desktop.services.connection_checks import Bitrix24Check
 from kapusta_desktop.services.settings import SettingsService
 from kapusta_desktop.store.models import UserManager
 from kapusta_desktop.ui.settings_dialog import SAVED_PLACEHOLDER, SettingsDialog
+from tests.waiting import until
 
 # The offscreen platform cannot size top-level windows; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -36,16 +37,11 @@ def _run(loop: qasync.QEventLoop, body: Callable[[], Coroutine[Any, Any, None]])
     loop.run_until_complete(asyncio.wait_for(body(), 10))
 
 
-async def _until(predicate: Callable[[], bool]) -> None:
-    while not predicate():
-        await asyncio.sleep(0.01)
-
-
 def _unlock(loop: qasync.QEventLoop, dialog: SettingsDialog, password: str) -> None:
     async def body() -> None:
         dialog.password.setText(password)
         dialog.unlock_button.click()
-        await _until(lambda: "unlock" not in dialog._tasks)
+        await until(lambda: "unlock" not in dialog._tasks)
 
     _run(loop, body)
 
@@ -147,7 +143,7 @@ def test_test_buttons_run_async_and_a_new_click_cancels_the_old(
         first.append(dialog._tasks["bitrix24"])
         await asyncio.sleep(0.05)
         dialog.start_check("bitrix24")
-        await _until(lambda: "Acts as" in dialog.results["bitrix24"].text())
+        await until(lambda: "Acts as" in dialog.results["bitrix24"].text())
 
     _run(qloop, body)
     assert first[0].cancelled() and len(calls) == 2
@@ -178,7 +174,7 @@ def test_match_managers_by_email_and_extension(
     qtbot.addWidget(dialog)
     async def body() -> None:
         dialog.match_button.click()
-        await _until(lambda: "Created" in dialog.results["match_managers"].text())
+        await until(lambda: "Created" in dialog.results["match_managers"].text())
 
     _run(qloop, body)
     rows = {m.b24_user_id: m.mango_extension for m in UserManager.select()}
