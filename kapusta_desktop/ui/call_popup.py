@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from decimal import Decimal
 
 import shiboken6
@@ -431,12 +430,13 @@ class PopupManager(QObject):
         bus: EventBus,
         desk: CallDesk | None = None,
         *,
-        portal_url: Callable[[], str | None] | None = None,
+        portal_url: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk = desk
-        self._portal_url = portal_url or (lambda: None)
+        # For "Open in Bitrix24"; set by the owner before calls come in (a settings read per ring costs a query).
+        self.portal_url = portal_url
         self.popups: dict[tuple[str, str], CallPopup] = {}
         # Closed pop-ups wait here to be reused: a call's pop-up is filled in, not built (see _take).
         self._spare: list[CallPopup] = []
@@ -507,7 +507,7 @@ class PopupManager(QObject):
         if key in self.popups:
             return
         popup = self._take()
-        popup.bind(event, portal_url=self._portal_url())
+        popup.bind(event, portal_url=self.portal_url)
         self.popups[key] = popup
         self._place(popup, self._bottom_of_stack(exclude=popup))
         popup.show_passively()

@@ -60,7 +60,7 @@ class CallsRuntime:
         # the Settings dialog, its profile (`desk_settings`, re-read when saved: no restart needed).
         self.desk = CallDesk(bus, database, editing=getattr(window, "service", None),
                              desk_extensions=desk_extensions_source(desk_settings))
-        self.popups = PopupManager(bus, self.desk, portal_url=lambda: get_value("bitrix24.portal_url"))
+        self.popups = PopupManager(bus, self.desk)  # its portal URL is read in start(), once, not per ring
         if hasattr(window, "open_record"):
             self.popups.open_deal.connect(lambda deal_id: window.open_record("deal", deal_id))
         if hasattr(window, "statusBar"):
@@ -122,6 +122,9 @@ class CallsRuntime:
     async def start(self) -> None:
         if not (self.demo or get_value("mango.enabled", False)):
             return
+        # Read here, not when built: the demo writes its sandbox portal's URL after build. A change made in
+        # Settings restarts the desk, so the pop-ups need not re-read it on every ring.
+        self.popups.portal_url = get_value("bitrix24.portal_url")
         team_url = None if self.demo else team_database_url()
         if team_url is not None:
             self._use_relay_for_commands()

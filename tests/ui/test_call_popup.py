@@ -24,7 +24,7 @@ def setup(db, qtbot):  # type: ignore[no-untyped-def]
     bus = EventBus()
     set_value("mango.desk_extensions", ["101", "102", "103"])
     desk = CallDesk(bus, db)
-    manager = PopupManager(bus, desk, portal_url=lambda: "https://demo.bitrix24.ru")
+    manager = PopupManager(bus, desk, portal_url="https://demo.bitrix24.ru")
     yield bus, desk, manager
     manager.shutdown()
 

@@ -42,6 +42,7 @@ async def test_runtime_listens_pops_up_and_stops(db, qtbot) -> None:  # type: ig
     qtbot.addWidget(window)
     runtime = CallsRuntime(window, EventBus(), db)
     assert set(window.views) == {"calls", "missed_calls"}
+    set_value("bitrix24.portal_url", "https://wiring.bitrix24.ru")  # saved after build, as the demo does
     await runtime.start()
     try:
         assert runtime.listener is not None and window.states[-1][1] == "online"
@@ -52,6 +53,7 @@ async def test_runtime_listens_pops_up_and_stops(db, qtbot) -> None:  # type: ig
         assert r.status_code == 200
         [popup] = runtime.popups.popups.values()
         assert popup.name.text() == "Сергеев Пётр"
+        assert popup.bitrix24_url() == "https://wiring.bitrix24.ru/crm/deal/details/500/"
     finally:
         await runtime.stop()
         await runtime.stop()

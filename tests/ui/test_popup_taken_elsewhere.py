@@ -36,7 +36,7 @@ UNKNOWN = "79990001122"
 def bus(db: peewee.Database, qtbot: QtBot) -> Iterator[tuple[EventBus, PopupManager]]:
     build_cache()
     events = EventBus()
-    manager = PopupManager(events, portal_url=lambda: "https://demo.bitrix24.ru")
+    manager = PopupManager(events, portal_url="https://demo.bitrix24.ru")
     yield events, manager
     manager.shutdown()
 
