@@ -47,6 +47,7 @@ from kapusta_desktop.services.editing import (
     TaskInput,
     ValidationError,
 )
+from kapusta_desktop.services.sync.status import RecordsChanged
 from kapusta_desktop.store.models import CallRecord, Contact, Deal, Pipeline, Stage, Task, UserManager
 from kapusta_desktop.store.outbox import enqueue
 from kapusta_desktop.store.setting_values import get_value
@@ -194,6 +195,8 @@ class CallDesk:
         self._cards: dict[str, CallerCard] = {}  # entry_id -> card of a call that popped up here
         self._popped: set[tuple[str, str]] = set()  # (entry_id, call_id) legs shown at this desk
         self._callbacks: dict[str, str] = {}  # command_id -> number, for the outcome text
+        # The lookup keeps stage and manager names between calls: a sync may have renamed or added some.
+        bus.subscribe(RecordsChanged, lambda _event: self.lookup.forget_cached_names())
 
     # ---- events in ----------------------------------------------------------------------------
 

@@ -24,7 +24,8 @@ from kapusta_desktop.services.call_desk import (
     MissedCallsChanged,
 )
 from kapusta_desktop.services.caller_lookup import REASON_COMPANY_LINE, REASON_EXACT
-from kapusta_desktop.store.models import CallRecord, OutboxEntry, Task
+from kapusta_desktop.services.sync.status import RecordsChanged
+from kapusta_desktop.store.models import CallRecord, OutboxEntry, Stage, Task, UserManager
 from kapusta_desktop.store.setting_values import set_value
 from tests.services.calls_fixtures import add_phone, build_cache
 
@@ -105,6 +106,19 @@ async def test_answered_call_through_the_listener(desk: tuple[CallDesk, Recorder
     assert record.deal_id == cache.deal.id and record.e164 == "+79161234567" and record.manager_id == cache.ivanov.id
     [entry] = log_entries()
     assert entry.key == f"call-log:{record.entry_id}" and entry.entity_id == record.id
+
+
+def test_a_sync_refreshes_the_stage_and_manager_names_of_the_next_card(desk: tuple[CallDesk, Recorder]) -> None:
+    d, _rec = desk
+    build_cache()
+    card = d.lookup.card("79161234567")
+    assert card.best.deals[0].stage_name == "Подготовка документов" and card.best.responsible_name == "Мария Петрова"
+    Stage.update(name="Документы готовятся").where(Stage.status_id == "PREPARATION").execute()
+    UserManager.update(name="Мария Петрова-Сидорова").where(UserManager.name == "Мария Петрова").execute()
+    d.bus.publish(RecordsChanged(frozenset({"deal"})))  # what the sync engine publishes after each cycle
+    card = d.lookup.card("79161234567")
+    assert card.best.deals[0].stage_name == "Документы готовятся"
+    assert card.best.responsible_name == "Мария Петрова-Сидорова"
 
 
 @pytest.mark.parametrize("seed", range(8))
