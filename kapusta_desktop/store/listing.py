@@ -30,6 +30,7 @@ import peewee
 from peewee import JOIN, fn
 
 from kapusta_desktop.store.models import Company, Contact, Deal, DealContact, Phone, SyncedModel, Task, UserManager
+from kapusta_desktop.store.phone_index import find_owners
 
 # Row layout every listing returns: (id, sync_state, sync_error, *column values).
 ROW_PREFIX = 3
@@ -111,7 +112,7 @@ def _prefix_probes(text: str) -> list[str]:
 def phone_owner_ids(text: str, cap: int = PHONE_OWNER_CAP) -> dict[str, set[int]]:
     """owner_type -> ids of records with this number: a whole number by an exact probe, else a prefix range."""
     owners: dict[str, set[int]] = defaultdict(set)
-    for owner_type, owner_id in _find_owners(text):
+    for owner_type, owner_id, _phone in find_owners(text):
         owners[owner_type].add(owner_id)
     if owners:
         return owners
@@ -126,25 +127,6 @@ def phone_owner_ids(text: str, cap: int = PHONE_OWNER_CAP) -> dict[str, set[int]
         for owner_type, owner_id in q.tuples():
             owners[owner_type].add(owner_id)
     return owners
-
-
-def _find_owners(text: str) -> list[tuple[str, int]]:
-    try:
-        from kapusta_desktop.store import phone_index  # type: ignore[attr-defined]
-    except ImportError:  # no phone index module: probe the same index directly
-        from kapusta_desktop.domain.phones import e164_or_none
-
-        e164 = e164_or_none(text)
-        if e164 is None:
-            return []
-        return list(Phone.select(Phone.owner_type, Phone.owner_id).where(Phone.e164 == e164).tuples())
-    out: list[tuple[str, int]] = []
-    for item in phone_index.find_owners(text) or ():
-        if isinstance(item, tuple):
-            out.append((str(item[0]), int(item[1])))
-        else:
-            out.append((str(item.owner_type), int(item.owner_id)))
-    return out
 
 
 def _not_deleted(model: type[SyncedModel]) -> peewee.Expression:
