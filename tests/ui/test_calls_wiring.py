@@ -4,7 +4,6 @@ import random
 
 import httpx
 import pytest
-from PySide6.QtWidgets import QMainWindow, QWidget
 
 from kapusta_desktop.integrations.mango.signing import signed_form
 from kapusta_desktop.sandbox.mango import scenarios
@@ -13,21 +12,9 @@ from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.store.setting_values import set_value
 from kapusta_desktop.ui.calls_wiring import CallsRuntime
 from tests.services.calls_fixtures import build_cache
+from tests.ui.window_stub import Window
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")
-
-
-class Window(QMainWindow):
-    def __init__(self) -> None:
-        super().__init__()
-        self.views: dict[str, QWidget] = {}
-        self.states: list[tuple[str, str, str]] = []
-
-    def add_view(self, key: str, title: str, widget: QWidget) -> None:
-        self.views[key] = widget
-
-    def set_connection_state(self, system: str, state: str, text: str) -> None:
-        self.states.append((system, state, text))
 
 
 @pytest.mark.anyio
