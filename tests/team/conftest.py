@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import peewee
 import pytest
 
+from kapusta_desktop.paths import DATABASE_URL_ENV
 from kapusta_desktop.store.db import close_db, init_db
 
 PG_URL_ENV = "KAPUSTA_TEST_PG_URL"
@@ -58,3 +59,10 @@ def pg_db(pg_url: str) -> Iterator[peewee.Database]:
     database = init_db(pg_url)
     yield database
     close_db()
+
+
+@pytest.fixture
+def team_db(pg_db: peewee.Database, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> peewee.Database:
+    """pg_db, and KAPUSTA_DATABASE_URL pointing at it: a desk set up this way runs in team mode."""
+    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+    return pg_db

@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-
 import httpx
 import peewee
 import pytest
-from PySide6.QtWidgets import QMainWindow, QWidget
 
 from kapusta_desktop.integrations.mango.signing import signed_form
 from kapusta_desktop.integrations.relay.server import RelayServer
 from kapusta_desktop.paths import DATABASE_URL_ENV
 from kapusta_desktop.services.bus import EventBus
-from kapusta_desktop.store.db import close_db, init_db, open_database
+from kapusta_desktop.store.db import open_database
 from kapusta_desktop.store.setting_values import set_value
 from kapusta_desktop.ui.calls_wiring import CallsRuntime
 from tests.services.calls_fixtures import build_cache
+from tests.ui.window_stub import Window
 from tests.waiting import until
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")
 KEY, SALT = "team-key", "team-salt"
 
 
-class Window(QMainWindow):
-    def __init__(self) -> None:
-        super().__init__()
-        self.views: dict[str, QWidget] = {}
-        self.states: list[tuple[str, str, str]] = []
-
-    def add_view(self, key: str, title: str, widget: QWidget) -> None:
-        self.views[key] = widget
-
-    def set_connection_state(self, system: str, state: str, text: str) -> None:
-        self.states.append((system, state, text))
-
-
-@pytest.fixture
-def pg(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[peewee.Database]:
-    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
-    database = init_db(pg_url)
-    yield database
-    close_db()
-
-
 @pytest.mark.anyio
-async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database, pg_url: str, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_team_desk_pops_up_a_call_the_relay_received(team_db: peewee.Database, pg_url: str, qtbot) -> None:  # type: ignore[no-untyped-def]
     build_cache()
     set_value("mango.enabled", True)
     set_value("mango.desk_extensions", ["101"])
@@ -54,7 +30,7 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
     await relay.start()
     window = Window()
     qtbot.addWidget(window)
-    runtime = CallsRuntime(window, EventBus(), pg)
+    runtime = CallsRuntime(window, EventBus(), team_db)
     await runtime.start()  # no Mango key/salt on the desk: team mode does not need them
     try:
         assert runtime.listener is None and runtime.team_feed is not None
@@ -66,10 +42,7 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
         async with httpx.AsyncClient() as http:
             r = await http.post(relay.url + "/mango/events/call", data=signed_form(KEY, SALT, appeared))
         assert r.status_code == 200
-        for _ in range(500):
-            if runtime.popups.popups:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: bool(runtime.popups.popups), "the pop-up")
         [popup] = runtime.popups.popups.values()
         assert popup.name.text() == "Сергеев Пётр"
     finally:
@@ -81,7 +54,7 @@ async def test_a_team_desk_pops_up_a_call_the_relay_received(pg: peewee.Database
 
 @pytest.mark.anyio
 async def test_the_status_bar_says_when_the_team_feed_is_cut_off_and_when_it_is_back(
-    pg: peewee.Database, pg_url: str, qtbot  # type: ignore[no-untyped-def]
+    team_db: peewee.Database, pg_url: str, qtbot  # type: ignore[no-untyped-def]
 ) -> None:
     import psycopg2
 
@@ -90,7 +63,7 @@ async def test_the_status_bar_says_when_the_team_feed_is_cut_off_and_when_it_is_
     set_value("mango.enabled", True)
     window = Window()
     qtbot.addWidget(window)
-    runtime = CallsRuntime(window, EventBus(), pg)
+    runtime = CallsRuntime(window, EventBus(), team_db)
     await runtime.start()
     try:
         feed = runtime.team_feed

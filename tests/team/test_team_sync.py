@@ -5,12 +5,11 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import peewee
 import pytest
 
 from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
-from kapusta_desktop.paths import DATABASE_URL_ENV
 from kapusta_desktop.services.team_sync import SOLO_WORKER, TEAM_HEADROOM, budget_key, team_sync
-from kapusta_desktop.store.db import close_db, init_db
 from kapusta_desktop.store.request_budget import budget_row
 
 WEBHOOK = "https://Portal.bitrix24.ru/rest/1/abcdef/"
@@ -22,9 +21,7 @@ def test_a_desk_alone_keeps_its_own_bucket_and_the_solo_worker_name(tmp_path: Pa
 
 
 def test_a_team_desk_gets_its_own_worker_name_and_the_portal_s_shared_budget(
-        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    init_db(pg_url)
-    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+        team_db: peewee.Database, tmp_path: Path) -> None:
     first = team_sync(WEBHOOK, tmp_path / "desk1", LimitConfig.enterprise())
     second = team_sync(WEBHOOK, tmp_path / "desk2", LimitConfig.enterprise())
     try:
@@ -39,7 +36,6 @@ def test_a_team_desk_gets_its_own_worker_name_and_the_portal_s_shared_budget(
     finally:
         first.close()
         second.close()
-        close_db()
 
 
 def test_the_budget_key_needs_a_portal_host() -> None:
@@ -48,25 +44,19 @@ def test_the_budget_key_needs_a_portal_host() -> None:
 
 
 def test_by_default_a_team_keeps_more_slack_below_the_portal_s_burst(
-        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    init_db(pg_url)
-    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+        team_db: peewee.Database, tmp_path: Path) -> None:
     team = team_sync(WEBHOOK, tmp_path / "desk")
     try:
         assert team.limiter is not None
         assert (team.limiter.rate, team.limiter.capacity) == (2.0, 50 - TEAM_HEADROOM) and TEAM_HEADROOM > 1
     finally:
         team.close()
-        close_db()
 
 
 def test_a_desk_going_through_the_relay_takes_no_budget_of_its_own(
-        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    init_db(pg_url)
-    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)
+        team_db: peewee.Database, tmp_path: Path) -> None:
     team = team_sync("https://relay.example.local", tmp_path / "desk", shared_budget=False)
     try:
         assert team.limiter is None and team.lease is not None  # it still pushes and pulls as one of the team
     finally:
         team.close()
-        close_db()
