@@ -504,13 +504,14 @@ class TenderService:
 
     def follow_deal_stages(self) -> int:
         """Align every linked tender with its deal's current stage (catches changes made while closed)."""
+        # Two queries in all (the stages' meanings, then the tenders with their deals' stages), not three per tender.
+        meaning = {s.status_id: s.kapusta_stage for s in Stage.select(Stage.status_id, Stage.kapusta_stage)}
+        if not meaning:  # never synced: Bitrix24's default pipeline
+            meaning = derive_kapusta_stage(DEFAULT_STAGES)
         moved = 0
         with self._db.atomic():
-            for tender in Tender.select().where(Tender.deal.is_null(False)):
-                deal = Deal.get_or_none(Deal.id == tender.deal_id)
-                if deal is None:
-                    continue
-                status = STAGE_TO_STATUS.get(self.deal_kapusta_stage(deal) or "")
+            for tender in Tender.select(Tender, Deal.stage_id).join(Deal, on=(Tender.deal == Deal.id)):
+                status = STAGE_TO_STATUS.get(meaning.get(tender.deal.stage_id) or "")
                 if status is not None and tender.status != status:
                     tender.status = status
                     tender.modified = self._clock()

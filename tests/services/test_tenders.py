@@ -347,6 +347,14 @@ def test_follow_deal_stages_catches_up(service: TenderService) -> None:
     assert service.follow_deal_stages() == 0
 
 
+def test_follow_deal_stages_before_the_first_sync_uses_the_default_pipeline(service: TenderService) -> None:
+    result = service.create_tender(_tender_input(), customer=CUSTOMER)  # no Stage rows: never synced
+    Deal.update(stage_id="WON").where(Deal.id == result.deal.id).execute()
+    assert service.follow_deal_stages() == 1
+    assert Tender.get().status == "won"
+    assert service.follow_deal_stages() == 0
+
+
 def test_deadline_near_is_raised_once_per_deadline(service: TenderService, bus: EventBus, clock: Clock) -> None:
     near = _events(bus, TenderDeadlineNear)
     manager = UserManager.create(name="Пётр")
