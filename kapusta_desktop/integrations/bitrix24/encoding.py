@@ -1,10 +1,18 @@
-"""PHP-style query encoding, the form a batch command's parameters travel in."""
+"""PHP-style query encoding, the form a batch command's parameters travel in, and its reading back."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
+
+_KEY_RE = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_SEGMENT_RE = re.compile(r"\[([^\[\]]*)\]")
+
+
+class FormKeyError(ValueError):
+    """A form field that does not read as PHP-style brackets (or is not plain text)."""
 
 
 def _scalar(value: Any) -> str:
@@ -47,3 +55,37 @@ def php_query(params: Mapping[str, Any] | None) -> str:
 def batch_command(method: str, params: Mapping[str, Any] | None) -> str:
     query = php_query(params)
     return f"{method}?{query}" if query else method
+
+
+def nest_form(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """`filter[>ID]=5&select[]=ID` -> {"filter": {">ID": "5"}, "select": ["ID"]}, as PHP reads a form.
+
+    `a[]` appends to a list (`a[][b]` appends a dict); a later value of the same key wins.
+    Raises FormKeyError for a name that does not parse or mixes lists, keys and plain values.
+    """
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if not isinstance(value, str):
+            raise FormKeyError(f"{key[:40]!r} must be a plain form field")
+        m = _KEY_RE.match(key)
+        if not m:
+            raise FormKeyError(f"cannot read the form key {key[:40]!r}")
+        parts = [m.group(1), *_SEGMENT_RE.findall(m.group(2))]
+        node: Any = out
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            nxt: Any = value if last else ([] if parts[i + 1] == "" else {})
+            if isinstance(node, list):
+                if part != "":
+                    raise FormKeyError(f"mixed list and keys in {key[:40]!r}")
+                node.append(nxt)
+                node = nxt
+            elif part == "":
+                raise FormKeyError(f"an empty key in {key[:40]!r}")
+            elif last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, nxt)
+                if not isinstance(node, dict | list):
+                    raise FormKeyError(f"{key[:40]!r} nests under a plain value")
+    return out

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kapusta_desktop.integrations.bitrix24.encoding import FormKeyError, nest_form
+
 EVENT_NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,63}$")
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
 
 class MissingTokenError(Exception):
@@ -54,36 +55,12 @@ class OutgoingEvent:
         return {"event": self.event, "data": self.data, "ts": self.ts, "domain": self.domain}
 
 
-def nest_form(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """`a[b][c]=v` pairs -> {"a": {"b": {"c": v}}}; `a[]` appends to a list. Later values win."""
-    result: dict[str, Any] = {}
-    for name, value in items:
-        if not isinstance(value, str):
-            raise MalformedOutgoingEventError(f"{name} must be a plain form field")
-        head, _, rest = name.partition("[")
-        path = [head] + (_SEGMENT.findall("[" + rest) if rest else [])
-        node: Any = result
-        for i, key in enumerate(path):
-            last = i == len(path) - 1
-            if isinstance(node, list):
-                if key != "" or not last:
-                    raise MalformedOutgoingEventError(f"cannot read form field {name!r}")
-                node.append(value)
-                break
-            if last:
-                node[key] = value
-            else:
-                child = node.get(key)
-                if not isinstance(child, dict | list):
-                    child = [] if path[i + 1] == "" else {}
-                    node[key] = child
-                node = child
-    return result
-
-
 def read_outgoing_event(items: Iterable[tuple[str, Any]], *, application_token: str) -> OutgoingEvent:
     """Verify and read one POSTed event; raises MissingTokenError, WrongTokenError or MalformedOutgoingEventError."""
-    form = nest_form(items)
+    try:
+        form = nest_form(items)
+    except FormKeyError as exc:
+        raise MalformedOutgoingEventError(str(exc)) from None
     auth = form.get("auth")
     given = auth.get("application_token") if isinstance(auth, dict) else None
     if not isinstance(given, str) or not given:

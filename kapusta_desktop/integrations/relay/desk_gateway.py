@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from kapusta_desktop.integrations.bitrix24.client import Bitrix24Client
+from kapusta_desktop.integrations.bitrix24.encoding import FormKeyError, nest_form
 from kapusta_desktop.integrations.bitrix24.errors import (
     Bitrix24Error,
     NetworkError,
@@ -298,39 +299,10 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
     except (UnicodeDecodeError, ValueError):
         raise BadDeskRequest("the body is neither JSON nor a form") from None
-    return nest_form(pairs)
-
-
-_KEY_RE = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
-
-
-def nest_form(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """`filter[>ID]=5&select[]=ID` -> {"filter": {">ID": "5"}, "select": ["ID"]}."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        m = _KEY_RE.match(key)
-        if not m:
-            raise BadDeskRequest(f"cannot read the form key {key[:40]!r}")
-        parts = [m.group(1), *re.findall(r"\[([^\[\]]*)\]", m.group(2))]
-        node: Any = out
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            nxt: Any = value if last else ([] if parts[i + 1] == "" else {})
-            if isinstance(node, list):
-                if part != "":
-                    raise BadDeskRequest(f"mixed list and keys in {key[:40]!r}")
-                node.append(nxt)
-                node = nxt
-            elif part == "":
-                raise BadDeskRequest(f"an empty key in {key[:40]!r}")
-            else:
-                if last:
-                    node[part] = value
-                else:
-                    node = node.setdefault(part, nxt)
-                    if not isinstance(node, dict | list):
-                        raise BadDeskRequest(f"{key[:40]!r} nests under a plain value")
-    return out
+    try:
+        return nest_form(pairs)
+    except FormKeyError as exc:
+        raise BadDeskRequest(str(exc)) from None
 
 
 def _b24_status(exc: Bitrix24Error) -> int:
