@@ -17,25 +17,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 RATE, BURST = 2.0, 50  # the portal's standard plan
 BUDGET_KEY = "bitrix24:bench"
-
-
-def _with_database(server_url: str, name: str) -> str:
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
 async def desk_main(db_url: str, webhook_url: str, worker_id: str) -> int:
@@ -152,27 +144,15 @@ def main() -> int:
     parser.add_argument("--desks", type=int, default=10)
     parser.add_argument("--records", type=int, default=2000)
     args = parser.parse_args()
-    import psycopg2
+    # bench/team.py (beside this script, so on sys.path when run as one) finds or starts the server.
+    from team import fresh_database, server_url
 
-    server_url = os.environ.get("KAPUSTA_BENCH_PG_URL") or os.environ.get("KAPUSTA_TEST_PG_URL")
-    own_dir = None
-    if not server_url:
-        own_dir = tempfile.mkdtemp(prefix="kapusta-bench-pg.", dir="/tmp")
-        server_url = subprocess.run([str(ROOT / "tools/pg_test_server.sh"), "start", own_dir], check=True,
-                                    capture_output=True, text=True).stdout.strip()
-    name = f"kapusta_bench_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(server_url)
-    admin.autocommit = True
+    cleanup: list[Callable[[], object]] = []
     try:
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        asyncio.run(run(_with_database(server_url, name), args.desks, args.records))
+        asyncio.run(run(fresh_database(server_url(cleanup), cleanup), args.desks, args.records))
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-        if own_dir:
-            subprocess.run([str(ROOT / "tools/pg_test_server.sh"), "stop", own_dir], check=False)
+        for step in reversed(cleanup):
+            step()
     return 0
 
 
