@@ -26,9 +26,9 @@ from kapusta_desktop.domain.events import (
 from kapusta_desktop.domain.notice_rules import NoticeConfig, NoticeContext, PlannedNotice, plan_notices
 from kapusta_desktop.services.bus import EventBus
 from kapusta_desktop.services.notice_events import NoticesChanged
-from kapusta_desktop.store.models import Deal, Notice, OutboxEntry, Setting, TelegramTarget, Tender, UserManager
+from kapusta_desktop.store.models import Deal, Notice, OutboxEntry, TelegramTarget, Tender, UserManager
 from kapusta_desktop.store.outbox import enqueue
-from kapusta_desktop.store.setting_values import get_value
+from kapusta_desktop.store.setting_values import get_value, set_value
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +44,13 @@ def utcnow() -> dt.datetime:
 
 
 def load_config() -> NoticeConfig:
-    row = Setting.get_or_none(Setting.key == SETTING_KEY)
-    return NoticeConfig.from_json(row.value if row else None)
+    return NoticeConfig.from_json(get_value(SETTING_KEY))
 
 
 def save_config(config: NoticeConfig) -> None:
     data = config.to_json()
     NoticeConfig.from_json(data)  # refuse to store what could not be read back
-    with Setting._meta.database.atomic():
-        updated = (
-            Setting.update(value=data, updated_at=utcnow()).where(Setting.key == SETTING_KEY).execute()
-        )
-        if not updated:
-            Setting.create(key=SETTING_KEY, value=data)
+    set_value(SETTING_KEY, data)
 
 
 def resolve_chat(chat_id: str) -> str:
