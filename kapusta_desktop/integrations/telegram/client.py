@@ -120,8 +120,7 @@ class TelegramClient:
         params: dict[str, Any] = {"limit": limit, "timeout": timeout}
         if offset is not None:
             params["offset"] = offset
-        read = httpx.Timeout(self._timeout.connect or 10.0, read=timeout + (self._timeout.read or 30.0))
-        return await self.call("getUpdates", params, timeout=read)
+        return await self.call("getUpdates", params, timeout=self._poll_timeout(timeout))
 
     async def send_message(
         self,
@@ -189,10 +188,7 @@ class TelegramClient:
         back as the Bot API reports them, so the desk's client reads them as if it had called Telegram.
         """
         chat = str(params.get("chat_id")) if method.lower() == "sendmessage" and "chat_id" in params else None
-        timeout = None
-        if method.lower() == "getupdates":
-            wait = int(params.get("timeout") or 0)
-            timeout = httpx.Timeout(self._timeout.connect or 10.0, read=wait + (self._timeout.read or 30.0))
+        timeout = self._poll_timeout(int(params.get("timeout") or 0)) if method.lower() == "getupdates" else None
         if chat is not None:
             await self.limiter.acquire(chat)
         try:
@@ -209,6 +205,10 @@ class TelegramClient:
             status = exc.code if 400 <= exc.code <= 599 else 502
             return status, _error_body(exc, status)
         return 200, {"ok": True, "result": result}
+
+    def _poll_timeout(self, wait: int) -> httpx.Timeout:
+        """A long poll holds the answer up to `wait` seconds: the read timeout covers that on top."""
+        return httpx.Timeout(self._timeout.connect or 10.0, read=wait + (self._timeout.read or 30.0))
 
     def _clean(self, exc: BaseException) -> str:
         text = str(exc) or type(exc).__name__
