@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -23,19 +22,11 @@ from decimal import Decimal
 from pathlib import Path
 
 
-def _peak_rss_mb() -> float:
-    """This process's own peak RSS. ru_maxrss is no good here: Linux carries the parent's peak across
-    fork + exec, and the parent holds the 230k-row sandbox; VmHWM belongs to this address space only."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 async def _pull_child(url: str, db_path: str) -> None:
+    # bench/console.py is beside this script (on sys.path when run as one); VmHWM, not ru_maxrss: Linux carries
+    # the parent's peak across fork + exec, and the parent holds the 230k-row sandbox.
+    from console import peak_rss_mb
+
     from kapusta_desktop.integrations.bitrix24 import Bitrix24Client, LimitConfig, WebhookAuth
     from kapusta_desktop.services.sync.pull import Puller
     from kapusta_desktop.store.db import init_db
@@ -46,7 +37,7 @@ async def _pull_child(url: str, db_path: str) -> None:
     report = await Puller(client).full()
     wall = time.perf_counter() - started
     await client.aclose()
-    rss_mb = _peak_rss_mb()
+    rss_mb = peak_rss_mb()
     print(f"rows {sum(report.rows.values())} requests {client.stats.requests} bad {report.bad_rows}",
           file=sys.stderr)
     print(f"{wall:.3f} {rss_mb:.1f}")
