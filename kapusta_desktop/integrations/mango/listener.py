@@ -42,6 +42,7 @@ __all__ = [
     "MangoListener",
     "normalise_base_path",
     "read_verified_request",
+    "start_site",
 ]
 
 EventCallback = Callable[[MangoEvent], Awaitable[None] | None]
@@ -94,6 +95,24 @@ async def read_verified_request(
     return verified
 
 
+async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve `app` on host:port (the desk listener, the team relay): its runner and the port it got.
+
+    With port 0 the OS picks one, so the real port comes back; a port in use raises OSError, nothing left open.
+    """
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    for addr in runner.addresses:
+        if isinstance(addr, tuple) and len(addr) >= 2:
+            return runner, int(addr[1])
+    return runner, port
+
+
 def normalise_base_path(base_path: str) -> str:
     path = "/" + base_path.strip().strip("/")
     return "" if path == "/" else path
@@ -129,20 +148,7 @@ class MangoListener:
     async def start(self) -> None:
         if self._runner is not None:
             return
-        runner = web.AppRunner(self.build_app(), access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        # With port 0 the OS picked one: report the real address.
-        for addr in runner.addresses:
-            if isinstance(addr, tuple) and len(addr) >= 2:
-                self.port = int(addr[1])
-                break
+        self._runner, self.port = await start_site(self.build_app(), self.host, self.port)
         log.info("Mango listener on %s", self.url)
 
     async def stop(self) -> None:

@@ -40,7 +40,7 @@ from kapusta_desktop.integrations.bitrix24.outgoing_events import (
     read_outgoing_event,
 )
 from kapusta_desktop.integrations.mango.events import CallEvent
-from kapusta_desktop.integrations.mango.listener import normalise_base_path, read_verified_request
+from kapusta_desktop.integrations.mango.listener import normalise_base_path, read_verified_request, start_site
 from kapusta_desktop.integrations.mango.verification import (
     VerifiedEvent,
 )
@@ -138,20 +138,11 @@ class RelayServer:
         if self._runner is not None:
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-db")
-        runner = web.AppRunner(self.build_app(), access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
         try:
-            await site.start()
+            self._runner, self.port = await start_site(self.build_app(), self.host, self.port)
         except OSError:
-            await runner.cleanup()
             self._shutdown_executor()
             raise
-        self._runner = runner
-        for addr in runner.addresses:
-            if isinstance(addr, tuple) and len(addr) >= 2:
-                self.port = int(addr[1])
-                break
         log.info("relay %s on %s", self.name, self.url)
 
     async def stop(self) -> None:

@@ -113,3 +113,17 @@ async def test_async_callback_failure_is_500() -> None:
         assert r.status_code == 500
     finally:
         await lst.stop()
+
+
+@pytest.mark.anyio
+async def test_a_port_in_use_raises_and_leaves_nothing_running(listener: MangoListener) -> None:
+    second = MangoListener(api_key=KEY, api_salt=SALT, on_event=lambda _e: None, port=listener.port)
+    with pytest.raises(OSError):
+        await second.start()
+    assert not second.running and second.port == listener.port
+    second.port = 0
+    await second.start()
+    try:
+        assert second.running and second.port not in (0, listener.port)
+    finally:
+        await second.stop()
