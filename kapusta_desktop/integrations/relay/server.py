@@ -197,21 +197,17 @@ class RelayServer:
         future = asyncio.get_running_loop().run_in_executor(executor, self._with_retry, work)
         return await (asyncio.wait_for(future, timeout) if timeout else future)
 
-    async def _run_db_or_503(self, work: Callable[[], T]) -> T:
+    async def _run_db_or_503(self, work: Callable[[], T], *, what: str = "desk request") -> T:
         try:
             return await self._run_db(work)
         except DatabaseUnavailableError as exc:
             self.stats.db_errors += 1
-            log.error("relay: desk request failed, database unavailable: %s", exc)
+            log.error("relay: %s failed, database unavailable: %s", what, exc)
             raise web.HTTPServiceUnavailable(text="database unavailable") from None
 
     async def _store(self, event: NewRelayEvent) -> web.Response:
-        try:
-            new_id = await self._run_db(lambda: store_relay_event(self._db, event, relay=self.name))
-        except DatabaseUnavailableError as exc:
-            self.stats.db_errors += 1
-            log.error("relay: %s not stored, database unavailable: %s", event.kind, exc)
-            raise web.HTTPServiceUnavailable(text="database unavailable") from None
+        new_id = await self._run_db_or_503(lambda: store_relay_event(self._db, event, relay=self.name),
+                                           what=f"storing {event.kind}")
         if new_id is None:
             self.stats.duplicates += 1
         else:
