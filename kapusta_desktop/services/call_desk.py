@@ -48,7 +48,7 @@ from kapusta_desktop.services.editing import (
     ValidationError,
 )
 from kapusta_desktop.services.sync.status import RecordsChanged
-from kapusta_desktop.store.models import CallRecord, Contact, Deal, Pipeline, Stage, Task, UserManager
+from kapusta_desktop.store.models import CallRecord, Company, Contact, Deal, Pipeline, Stage, Task, UserManager
 from kapusta_desktop.store.outbox import enqueue
 from kapusta_desktop.store.setting_values import get_value
 
@@ -483,7 +483,7 @@ class CallDesk:
 
     @staticmethod
     def missed_calls(*, open_only: bool = True, limit: int = 500) -> list[CallRecord]:
-        q = CallRecord.select().where(CallRecord.result == "missed", CallRecord.direction == 1)
+        q = _with_parties().where(CallRecord.result == "missed", CallRecord.direction == 1)
         if open_only:
             q = q.where(CallRecord.callback_closed_at.is_null())
         return list(q.order_by(CallRecord.started_at.desc()).limit(limit))
@@ -503,7 +503,7 @@ class CallDesk:
         since: dt.datetime | None = None,
         limit: int = 500,
     ) -> list[CallRecord]:
-        q = CallRecord.select()
+        q = _with_parties()
         if result:
             q = q.where(CallRecord.result == result)
         if direction is not None:
@@ -516,3 +516,14 @@ class CallDesk:
             q = q.where(CallRecord.started_at >= since)
         return list(q.order_by(CallRecord.started_at.desc()).limit(limit))
 
+
+def _with_parties() -> peewee.ModelSelect:
+    """Call records with the contact, company and callback task the Calls views show, in one query (not one each)."""
+    return (
+        CallRecord.select(CallRecord, Contact, Company, Task)
+        .join(Contact, peewee.JOIN.LEFT_OUTER, on=(CallRecord.contact == Contact.id))
+        .switch(CallRecord)
+        .join(Company, peewee.JOIN.LEFT_OUTER, on=(CallRecord.company == Company.id))
+        .switch(CallRecord)
+        .join(Task, peewee.JOIN.LEFT_OUTER, on=(CallRecord.callback_task == Task.id))
+    )
