@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,6 +245,32 @@ def learn_item_ids(
                 row.save()
 
 
+MultiKey = tuple[str, str, int | None]  # (value, value_type, b24_item_id) as the cache holds a phone or e-mail
+
+
+class PageChildren:
+    """The phones, e-mails and deal-contact links of a page's existing rows, read with one query each instead of
+    one per row (a full pull over a filled cache compares every row's). Writes keep it current."""
+
+    def __init__(self, owner_type: str, owner_ids: list[int], *, phones: bool, emails: bool) -> None:
+        self.multi: dict[type[peewee.Model], defaultdict[int, list[MultiKey]]] = {
+            Phone: defaultdict(list), Email: defaultdict(list)}
+        self.links: defaultdict[int, list[tuple[int, bool]]] = defaultdict(list)  # deal -> (contact, primary)
+        if not owner_ids:
+            return
+        for model, value, wanted in ((Phone, Phone.raw, phones), (Email, Email.value, emails)):
+            if wanted:
+                q = (model.select(model.owner_id, value, model.value_type, model.b24_item_id)
+                     .where((model.owner_type == owner_type) & model.owner_id.in_(owner_ids)).order_by(model.id))
+                for owner_id, text, value_type, item_id in q.tuples():
+                    self.multi[model][owner_id].append((text, value_type, item_id))
+        if owner_type == "deal":
+            q = (DealContact.select(DealContact.deal, DealContact.contact, DealContact.is_primary)
+                 .where(DealContact.deal.in_(owner_ids)).order_by(DealContact.sort, DealContact.id))
+            for deal_id, contact_id, primary in q.tuples():
+                self.links[deal_id].append((contact_id, bool(primary)))
+
+
 # ------------------------------------------------------------------ the writer
 
 
@@ -289,6 +316,9 @@ class CacheWriter:
             {row.origin_id: row for row in model.select().where(model.origin_id.in_(origins))} if origins else {}
         )
         new_rows: list[tuple[m.RemoteRecord, dict[str, Any]]] = []
+        children = PageChildren(spec.entity_type, [row.id for row in (*existing.values(), *by_origin.values())],
+                                phones=any(r.phones is not None for r in records),
+                                emails=any(r.emails is not None for r in records))
         with model._meta.database.atomic():
             for rec in records:
                 row = existing.get(rec.b24_id)
@@ -300,7 +330,7 @@ class CacheWriter:
                 if row is None:
                     new_rows.append((rec, values))
                 else:
-                    self._apply_existing(spec, row, rec, values, stats)
+                    self._apply_existing(spec, row, rec, values, stats, children)
             if new_rows:
                 self._insert_new(spec, model, new_rows, stats)
 
@@ -361,9 +391,8 @@ class CacheWriter:
         bulk_insert(DealContact, links, ignore_conflicts=True)
         stats.created += len(new_rows)
 
-    def _set_deal_contacts(self, deal_id: int, contact_b24_ids: list[int] | None) -> None:
-        if contact_b24_ids is None:
-            return
+    def _set_deal_contacts(self, deal_id: int, contact_b24_ids: list[int], have: list[tuple[int, bool]]) -> None:
+        """Replace the deal's links (`have`, updated in place) with these contacts, the first one primary."""
         DealContact.delete().where(DealContact.deal == deal_id).execute()
         links = []
         for pos, b24 in enumerate(contact_b24_ids):
@@ -372,18 +401,27 @@ class CacheWriter:
                 links.append({"deal": deal_id, "contact": cid, "is_primary": pos == 0, "sort": 10 * (pos + 1)})
         if links:
             DealContact.insert_many(links).on_conflict_ignore().execute()
+        linked: dict[int, bool] = {}
+        for link in links:
+            linked.setdefault(link["contact"], link["is_primary"])  # a repeated contact: the first insert stands
+        have[:] = list(linked.items())
 
     @staticmethod
-    def _ensure_primary(deal_id: int, contact_id: int | None) -> None:
-        """Lists name only the primary contact: make sure it is linked, leave the other links alone."""
+    def _ensure_primary(deal_id: int, contact_id: int | None, have: list[tuple[int, bool]]) -> None:
+        """Lists name only the primary contact: make sure it is linked, leave the other links alone.
+
+        `have` is the deal's links as (contact, is primary) in their order, updated in place."""
         if contact_id is None:
             return
-        link = DealContact.get_or_none((DealContact.deal == deal_id) & (DealContact.contact == contact_id))
-        if link is None:
+        primary = {c: p for c, p in have}.get(contact_id)
+        if primary is None:
             DealContact.insert(deal=deal_id, contact=contact_id, is_primary=True, sort=5).execute()
-        elif not link.is_primary:
+            have.insert(0, (contact_id, True))
+        elif not primary:
             DealContact.update(is_primary=False).where(DealContact.deal == deal_id).execute()
-            DealContact.update(is_primary=True).where(DealContact.id == link.id).execute()
+            DealContact.update(is_primary=True).where(
+                (DealContact.deal == deal_id) & (DealContact.contact == contact_id)).execute()
+            have[:] = [(c, c == contact_id) for c, _p in have]
 
     def _company_is_vip(self, company_id: int | None) -> bool:
         if not company_id:
@@ -395,7 +433,13 @@ class CacheWriter:
     # -- existing rows
 
     def _apply_existing(
-        self, spec: m.EntitySpec, row: SyncedModel, rec: m.RemoteRecord, values: dict[str, Any], stats: ApplyStats
+        self,
+        spec: m.EntitySpec,
+        row: SyncedModel,
+        rec: m.RemoteRecord,
+        values: dict[str, Any],
+        stats: ApplyStats,
+        children: PageChildren,
     ) -> None:
         old_stage = getattr(row, "stage_id", None)
         if row.deleted and row.sync_state == SyncState.PENDING.value:
@@ -451,45 +495,42 @@ class CacheWriter:
         phones = None if "phones" in pseudo_pending else rec.phones
         emails = None if "emails" in pseudo_pending else rec.emails
         if phones is not None or emails is not None:
-            self._sync_multi(spec.entity_type, row.id, phones, emails)
-        if spec.entity_type == "deal" and "contacts" not in pseudo_pending and rec.contact_ids is not None:
-            wanted = [self.resolver.local("contact", b) for b in rec.contact_ids]
-            have = [
-                link.contact_id
-                for link in DealContact.select(DealContact.contact)
-                .where(DealContact.deal == row.id)
-                .order_by(DealContact.sort)
-            ]
-            if [w for w in wanted if w] != have:
-                self._set_deal_contacts(row.id, rec.contact_ids)
-        elif spec.entity_type == "deal" and "contacts" not in pseudo_pending and rec.primary_contact_id:
-            self._ensure_primary(row.id, self.resolver.local("contact", rec.primary_contact_id))
+            self._sync_multi(spec.entity_type, row.id, phones, emails, children)
+        if spec.entity_type == "deal" and "contacts" not in pseudo_pending:
+            links = children.links[row.id]
+            if rec.contact_ids is not None:
+                wanted = [self.resolver.local("contact", b) for b in rec.contact_ids]
+                if [w for w in wanted if w] != [contact for contact, _primary in links]:
+                    self._set_deal_contacts(row.id, rec.contact_ids, links)
+            elif rec.primary_contact_id:
+                self._ensure_primary(row.id, self.resolver.local("contact", rec.primary_contact_id), links)
         if spec.entity_type == "deal" and self.announce:
             self._stage_event(row, old_stage, stats)
 
     def _sync_multi(
-        self, owner_type: str, owner_id: int, phones: list[m.MultiItem] | None, emails: list[m.MultiItem] | None
+        self,
+        owner_type: str,
+        owner_id: int,
+        phones: list[m.MultiItem] | None,
+        emails: list[m.MultiItem] | None,
+        children: PageChildren | None = None,
     ) -> None:
-        if phones is not None:
-            have = [
-                (p.raw, p.value_type, p.b24_item_id)
-                for p in Phone.select()
-                .where((Phone.owner_type == owner_type) & (Phone.owner_id == owner_id))
-                .order_by(Phone.id)
-            ]
-            if have == [(i.value, i.value_type, i.item_id) for i in phones]:
-                phones = None
-        if emails is not None:
-            have = [
-                (e.value, e.value_type, e.b24_item_id)
-                for e in Email.select()
-                .where((Email.owner_type == owner_type) & (Email.owner_id == owner_id))
-                .order_by(Email.id)
-            ]
-            if have == [(i.value, i.value_type, i.item_id) for i in emails]:
-                emails = None
-        if phones is not None or emails is not None:
-            replace_multi(owner_type, owner_id, phones, emails, self.normalise)
+        """Replace the owner's phones and e-mails that differ from Bitrix24's (None: leave that kind alone).
+
+        `children`: what the page's query read for this owner; without it (a lead) the owner's rows are read here."""
+        if children is None:
+            children = PageChildren(owner_type, [owner_id], phones=phones is not None, emails=emails is not None)
+        wanted = {Phone: phones, Email: emails}
+        for model, items in wanted.items():
+            if items is None:
+                continue
+            keys = [(i.value, i.value_type, i.item_id) for i in items]
+            if children.multi[model][owner_id] == keys:
+                wanted[model] = None
+            else:
+                children.multi[model][owner_id] = keys
+        if wanted[Phone] is not None or wanted[Email] is not None:
+            replace_multi(owner_type, owner_id, wanted[Phone], wanted[Email], self.normalise)
 
     # -- leads (read-only)
 
@@ -497,6 +538,8 @@ class CacheWriter:
         if not records:
             return
         existing = {row.b24_id: row for row in Lead.select().where(Lead.b24_id.in_([r.b24_id for r in records]))}
+        children = PageChildren("lead", [row.id for row in existing.values()],
+                                phones=any(r.phones is not None for r in records), emails=False)
         with Lead._meta.database.atomic():
             for rec in records:
                 v = rec.values
@@ -513,7 +556,9 @@ class CacheWriter:
                     "remote_modified": rec.modified,
                 }
                 row = existing.get(rec.b24_id)
+                known: PageChildren | None = children
                 if row is None:
+                    known = None  # a new lead's id may be a deleted one's: read what is under it
                     row = Lead.create(b24_id=rec.b24_id, **data)
                     stats.created += 1
                     if self.announce and (v["source_id"] or "") in self.rules.web_sources:
@@ -532,7 +577,7 @@ class CacheWriter:
                     Lead.update(**data).where(Lead.id == row.id).execute()
                     stats.updated += 1
                 if rec.phones is not None:
-                    self._sync_multi("lead", row.id, rec.phones, None)
+                    self._sync_multi("lead", row.id, rec.phones, None, known)
 
     # -- domain events
 
