@@ -248,7 +248,7 @@ class Desk:
         await self.notices.start()
         webhook = self.sandboxes.webhook_url if self.sandboxes is not None else None
         self.sync = sync_runtime_from_settings(self.window, self.bus, webhook_url=webhook, secrets=self.secrets,
-                                               profile_root=self.profile.root)
+                                               profile_root=self.profile.root, demo=self.profile.demo)
         if self.sync is not None:
             self._unsubscribe_sync = self.bus.subscribe(SyncStatus, self._first_sync_done)
             self.sync.start()

@@ -52,9 +52,12 @@ def budget_key(portal_url: str) -> str:
 
 
 def team_sync(portal_url: str, profile_root: Path, limits: LimitConfig | None = None, *,
-              shared_budget: bool = True) -> TeamSync:
-    """The worker name and request limiter for this desk: shared ones in team mode, the solo defaults otherwise."""
-    url = team_database_url()
+              shared_budget: bool = True, demo: bool = False) -> TeamSync:
+    """The worker name and request limiter for this desk: shared ones in team mode, the solo defaults otherwise.
+
+    `demo`: the demo's own cache and sandbox portal are never the team's, even on a team desk.
+    """
+    url = None if demo else team_database_url()
     if url is None:
         return TeamSync(SOLO_WORKER)
     limits = limits or LimitConfig(headroom=TEAM_HEADROOM)

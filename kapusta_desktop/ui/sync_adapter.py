@@ -165,7 +165,7 @@ def setup_error_text(exc: Any) -> str:
 
 def sync_runtime_from_settings(
     window: Any, bus: EventBus, *, webhook_url: str | None = None, secrets: Any = None,
-    profile_root: Path | None = None,
+    profile_root: Path | None = None, demo: bool = False,
 ) -> SyncRuntime | None:
     """The runtime for this desk's settings, or None (status bar says why) when Bitrix24 is not set up.
 
@@ -231,7 +231,7 @@ def sync_runtime_from_settings(
     from kapusta_desktop.services.team_sync import team_sync
 
     try:
-        team = team_sync(url, profile_root or resolve_profile().root, shared_budget=relay is None)
+        team = team_sync(url, profile_root or resolve_profile().root, shared_budget=relay is None, demo=demo)
     except Exception as exc:  # the shared database is down: say so rather than push without the team's budget
         log.warning("team sync set-up failed: %s", exc)
         say("error", str(exc))

@@ -9,6 +9,7 @@ import peewee
 import pytest
 
 from kapusta_desktop.integrations.bitrix24.limits import LimitConfig
+from kapusta_desktop.paths import DATABASE_URL_ENV
 from kapusta_desktop.services.team_sync import SOLO_WORKER, TEAM_HEADROOM, budget_key, team_sync
 from kapusta_desktop.store.request_budget import budget_row
 
@@ -60,3 +61,10 @@ def test_a_desk_going_through_the_relay_takes_no_budget_of_its_own(
         assert team.limiter is None and team.lease is not None  # it still pushes and pulls as one of the team
     finally:
         team.close()
+
+
+def test_the_demo_on_a_team_desk_stays_out_of_the_team(pg_url: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATABASE_URL_ENV, pg_url)  # no database is opened: the demo never touches the team's
+    team = team_sync(WEBHOOK, tmp_path / "demo", demo=True)
+    assert (team.worker_id, team.limiter, team.lease, team.database_url) == (SOLO_WORKER, None, None, None)
